@@ -1,0 +1,281 @@
+/*
+** lc_run.c: one test file in a fresh sandboxed state.
+** Builds the state (memory-capped allocator, standard libraries, package
+** paths, os.exit trap), attaches the coverage recorder, then hands control
+** to the test runtime (runtime/busted.lua, compiled into this library),
+** which calls back into the 'host' functions below for every test.
+*/
+#include "lc_run.h"
+#include "lc_runtime.h"      /* generated: lc_runtime_src[], lc_runtime_len */
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct run_ctx {
+  const lc_run_opts *o;
+  lc_cov *cov;
+  lc_run_summary *sum;
+  const char *path;
+  size_t used, limit;
+  int oom;
+} run_ctx;
+
+const char *lc_status_name(lc_status s) {
+  switch (s) {
+    case LC_SUCCESS: return "success";
+    case LC_FAILURE: return "failure";
+    case LC_ERROR: return "error";
+    case LC_PENDING: return "pending";
+  }
+  return "error";
+}
+
+/* The allocator enforces the memory limit: failing makes Lua raise "not
+   enough memory" in the allocating code, which ends that test as an error. */
+static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  run_ctx *x = ud;
+  if (ptr == NULL) osize = 0;
+  if (nsize == 0) {
+    free(ptr);
+    x->used -= osize;
+    return NULL;
+  }
+  if (x->limit && nsize > osize && x->used + (nsize - osize) > x->limit) {
+    x->oom = 1;
+    return NULL;
+  }
+  void *np = realloc(ptr, nsize);
+  if (np) x->used = x->used - osize + nsize;
+  return np;
+}
+
+static run_ctx *ctx_of(lua_State *L) {
+  return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int h_now(lua_State *L) {
+  lua_pushnumber(L, now_ms());
+  return 1;
+}
+
+static int h_test_begin(lua_State *L) {
+  run_ctx *x = ctx_of(L);
+  const char *name = luaL_optstring(L, 1, "");
+  if (x->o->on_test_start) x->o->on_test_start(x->o->ud, name);
+  if (x->o->per_test) lc_cov_test_begin(x->cov);
+  return 0;
+}
+
+static const char *field_str(lua_State *L, int t, const char *k) {
+  lua_getfield(L, t, k);
+  const char *s = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
+  lua_pop(L, 1);   /* the string stays alive in the result table */
+  return s;
+}
+
+static lua_Integer field_int(lua_State *L, int t, const char *k) {
+  lua_getfield(L, t, k);
+  lua_Integer v = lua_isinteger(L, -1) ? lua_tointeger(L, -1)
+                : (lua_isnumber(L, -1) ? (lua_Integer)lua_tonumber(L, -1) : 0);
+  lua_pop(L, 1);
+  return v;
+}
+
+static lc_status parse_status(const char *s) {
+  if (!s) return LC_ERROR;
+  if (strcmp(s, "success") == 0) return LC_SUCCESS;
+  if (strcmp(s, "failure") == 0) return LC_FAILURE;
+  if (strcmp(s, "pending") == 0) return LC_PENDING;
+  return LC_ERROR;
+}
+
+/* host.test_end(r): r = { name, path = {...}, line, status, message, trace,
+   fail_file, fail_line, ms }. Reports the result with its coverage. */
+static int h_test_end(lua_State *L) {
+  run_ctx *x = ctx_of(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lc_cov_point *pts = NULL;
+  int npts = 0;
+  if (x->o->per_test) {
+    npts = lc_cov_test_end(x->cov, &pts);
+    if (npts < 0) npts = 0;
+  }
+  lc_test_result r;
+  memset(&r, 0, sizeof r);
+  r.name = field_str(L, 1, "name");
+  if (!r.name) r.name = "";
+  r.file = x->path;
+  r.line = (int)field_int(L, 1, "line");
+  r.status = parse_status(field_str(L, 1, "status"));
+  r.message = field_str(L, 1, "message");
+  r.trace = field_str(L, 1, "trace");
+  r.fail_file = field_str(L, 1, "fail_file");
+  r.fail_line = (int)field_int(L, 1, "fail_line");
+  lua_getfield(L, 1, "ms");
+  r.ms = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  /* path: a list of strings */
+  const char *pathbuf[64];
+  lua_getfield(L, 1, "path");
+  if (lua_istable(L, -1)) {
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n && r.npath < 64; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_isstring(L, -1)) pathbuf[r.npath++] = lua_tostring(L, -1);
+      lua_pop(L, 1);   /* strings stay alive in the 'path' table */
+    }
+  }
+  r.path = pathbuf;
+  r.points = pts;
+  r.npoints = npts;
+  switch (r.status) {
+    case LC_SUCCESS: x->sum->success++; break;
+    case LC_FAILURE: x->sum->failure++; break;
+    case LC_ERROR: x->sum->error++; break;
+    case LC_PENDING: x->sum->pending++; break;
+  }
+  if (x->o->on_test) x->o->on_test(x->o->ud, &r);
+  lua_pop(L, 1);
+  free(pts);
+  return 0;
+}
+
+/* Ends per-test tracking without a result (e.g. the spec file's own body). */
+static int h_test_discard(lua_State *L) {
+  run_ctx *x = ctx_of(L);
+  if (x->o->per_test) {
+    lc_cov_point *pts = NULL;
+    lc_cov_test_end(x->cov, &pts);
+    free(pts);
+  }
+  return 0;
+}
+
+/* os.exit inside a test: let the caller end the process (after it has
+   saved what ran so far), or else turn the exit into an error. */
+static int h_exit(lua_State *L) {
+  run_ctx *x = ctx_of(L);
+  int code;
+  if (lua_isboolean(L, 1)) code = lua_toboolean(L, 1) ? 0 : 1;
+  else code = (int)luaL_optinteger(L, 1, 0);
+  if (x->o->on_exit) x->o->on_exit(x->o->ud, code);
+  return luaL_error(L, "os.exit(%d) called", code);
+}
+
+static void push_list(lua_State *L, const char *const *v, int n) {
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, v[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/* Prepends 'pre' to package[field]. */
+static void prepend_path(lua_State *L, const char *field, const char *pre) {
+  if (!pre || !*pre) return;
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, field);
+  const char *cur = lua_tostring(L, -1);
+  lua_pushfstring(L, "%s;%s", pre, cur ? cur : "");
+  lua_setfield(L, -3, field);
+  lua_pop(L, 2);
+}
+
+static int traceback(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL && !lua_isnoneornil(L, 1)) return 1;  /* keep error objects */
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+/* Runs the runtime chunk; everything after this point is Lua. */
+static int run_protected(lua_State *L) {
+  run_ctx *x = lua_touserdata(L, 1);
+  const lc_run_opts *o = x->o;
+  luaL_openlibs(L);
+  prepend_path(L, "path", o->lpath);
+  prepend_path(L, "cpath", o->cpath);
+  lua_getglobal(L, "os");
+  lua_pushlightuserdata(L, x);
+  lua_pushcclosure(L, h_exit, 1);
+  lua_setfield(L, -2, "exit");
+  lua_pop(L, 1);
+  if (luaL_loadbufferx(L, (const char *)lc_runtime_src, lc_runtime_len,
+                       "=livecov.runtime", "t") != LUA_OK)
+    return lua_error(L);
+  /* host table */
+  lua_newtable(L);
+  static const luaL_Reg fns[] = {
+    { "test_begin", h_test_begin }, { "test_end", h_test_end },
+    { "test_discard", h_test_discard }, { "now", h_now }, { NULL, NULL } };
+  lua_pushlightuserdata(L, x);
+  luaL_setfuncs(L, fns, 1);
+  lua_pushstring(L, x->path);
+  lua_setfield(L, -2, "spec");
+  lua_pushstring(L, o->root);
+  lua_setfield(L, -2, "root");
+  push_list(L, o->helpers, o->nhelpers);
+  lua_setfield(L, -2, "helpers");
+  push_list(L, o->tags, o->ntags);
+  lua_setfield(L, -2, "tags");
+  push_list(L, o->exclude_tags, o->nexclude_tags);
+  lua_setfield(L, -2, "exclude_tags");
+  push_list(L, o->filter, o->nfilter);
+  lua_setfield(L, -2, "filter");
+  push_list(L, o->filter_out, o->nfilter_out);
+  lua_setfield(L, -2, "filter_out");
+  lua_pushboolean(L, o->shuffle);
+  lua_setfield(L, -2, "shuffle");
+  lua_pushinteger(L, o->seed);
+  lua_setfield(L, -2, "seed");
+  lua_call(L, 1, 0);
+  return 0;
+}
+
+int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
+                lc_run_summary *sum) {
+  run_ctx x;
+  memset(&x, 0, sizeof x);
+  memset(sum, 0, sizeof *sum);
+  x.o = o;
+  x.cov = cov;
+  x.sum = sum;
+  x.path = path;
+  x.limit = o->mem_limit;
+  lua_State *L = lua_newstate(lalloc, &x);
+  if (!L) return -1;
+  if (lc_cov_attach(cov, L, o->root) != 0) {
+    lua_close(L);
+    return -1;
+  }
+  lua_pushcfunction(L, traceback);
+  lua_pushcfunction(L, run_protected);
+  lua_pushlightuserdata(L, &x);
+  if (lua_pcall(L, 1, 0, -3) != LUA_OK) {
+    /* Only reached when the runtime itself broke (or memory ran out
+       outside any test): report it as one error so nothing is silent. */
+    lc_test_result r;
+    memset(&r, 0, sizeof r);
+    const char *msg = lua_tostring(L, -1);
+    r.name = path;
+    r.file = path;
+    r.status = LC_ERROR;
+    r.message = msg ? msg : "error object is not a string";
+    sum->error++;
+    if (o->on_test) o->on_test(o->ud, &r);
+  }
+  sum->oom = x.oom;
+  lc_cov_detach(cov, L);
+  lua_close(L);
+  return 0;
+}

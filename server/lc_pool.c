@@ -1,0 +1,290 @@
+/*
+** lc_pool.c: worker processes on libuv. A job is finished only when all
+** three of its sources are done (process exit, EOF on fd 3, EOF on
+** stderr), so no record written just before exit is lost; then its handles
+** are closed and the job is freed in the last close callback.
+*/
+#include "lc_pool.h"
+#include "lc_wire.h"
+#include "lc_worker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lc_pool {
+  uv_loop_t *loop;
+  char *exe;
+  int workers;
+  unsigned timeout_ms;
+  lc_pool_done_cb cb;
+  void *ud;
+  lc_job *queue, *queue_tail;   /* waiting jobs, FIFO */
+  lc_job *running;              /* running jobs (list) */
+  int nrunning;
+  int next_id;
+  int closing;
+  void (*closed)(void *);
+  void *closed_ud;
+};
+
+static void start_jobs(lc_pool *p);
+
+lc_pool *lc_pool_new(uv_loop_t *loop, const char *exe, int workers,
+                     unsigned timeout_ms, lc_pool_done_cb cb, void *ud) {
+  lc_pool *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->exe = strdup(exe);
+  if (!p->exe) { free(p); return NULL; }
+  p->loop = loop;
+  p->workers = workers < 1 ? 1 : workers;
+  p->timeout_ms = timeout_ms;
+  p->cb = cb;
+  p->ud = ud;
+  return p;
+}
+
+void lc_pool_set_limits(lc_pool *p, int workers, unsigned timeout_ms) {
+  p->workers = workers < 1 ? 1 : workers;
+  p->timeout_ms = timeout_ms;
+  start_jobs(p);
+}
+
+static void free_job(lc_job *j) {
+  if (j->argv_) {
+    for (int i = 0; j->argv_[i]; i++) free(j->argv_[i]);
+    free(j->argv_);
+  }
+  lc_wire_dec_free(j->dec_);
+  lc_specres_free(j->res);
+  free(j->spec);
+  free(j->errtext);
+  free(j->errbuf_);
+  free(j);
+}
+
+int lc_pool_submit(lc_pool *p, const char *spec, const char *const *args, void *data) {
+  if (p->closing) return -1;
+  lc_job *j = calloc(1, sizeof *j);
+  if (!j) return -1;
+  int nargs = 0;
+  while (args && args[nargs]) nargs++;
+  j->argv_ = calloc((size_t)nargs + 5, sizeof *j->argv_);
+  j->spec = strdup(spec);
+  j->res = lc_specres_new(spec);
+  if (!j->argv_ || !j->spec || !j->res) { free_job(j); return -1; }
+  int k = 0;
+  const char *fixed[] = { p->exe, "__worker", "--spec", spec };
+  for (int i = 0; i < 4; i++)
+    if (!(j->argv_[k++] = strdup(fixed[i]))) { free_job(j); return -1; }
+  for (int i = 0; i < nargs; i++)
+    if (!(j->argv_[k++] = strdup(args[i]))) { free_job(j); return -1; }
+  j->dec_ = lc_wire_dec_new(j->res);
+  if (!j->dec_) { free_job(j); return -1; }
+  j->id = ++p->next_id;
+  j->data = data;
+  j->pool_ = p;
+  if (p->queue_tail) p->queue_tail->next_ = j;
+  else p->queue = j;
+  p->queue_tail = j;
+  start_jobs(p);
+  return j->id;
+}
+
+int lc_pool_busy(const lc_pool *p) {
+  return p->nrunning + (p->queue != NULL);
+}
+
+static void unlink_running(lc_pool *p, lc_job *j) {
+  for (lc_job **pp = &p->running; *pp; pp = &(*pp)->next_)
+    if (*pp == j) { *pp = j->next_; break; }
+  p->nrunning--;
+}
+
+static void maybe_closed(lc_pool *p) {
+  if (p->closing && p->nrunning == 0 && p->queue == NULL) {
+    void (*cb)(void *) = p->closed;
+    void *ud = p->closed_ud;
+    free(p->exe);
+    free(p);
+    if (cb) cb(ud);
+  }
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  lc_job *j = h->data;
+  if (--j->open_ > 0) return;
+  lc_pool *p = j->pool_;
+  unlink_running(p, j);
+  free_job(j);
+  if (p->closing) maybe_closed(p);
+  else start_jobs(p);
+}
+
+static void close_job(lc_job *j) {
+  uv_handle_t *hs[] = { (uv_handle_t *)&j->proc_, (uv_handle_t *)&j->out_,
+                        (uv_handle_t *)&j->err_, (uv_handle_t *)&j->timer_ };
+  j->open_ = 4;
+  for (int i = 0; i < 4; i++) {
+    if (uv_is_closing(hs[i])) { j->open_--; continue; }
+    uv_close(hs[i], on_handle_closed);
+  }
+}
+
+/* Called when a source of the job is done; the last one reports it. */
+static void source_done(lc_job *j) {
+  if (--j->pending_ > 0) return;
+  lc_pool *p = j->pool_;
+  uv_timer_stop(&j->timer_);
+  if (j->res) j->res->ms = (double)(uv_hrtime() - j->t0_) / 1e6;
+  if (j->errbuf_ && j->errlen_) {
+    while (j->errlen_ && (j->errbuf_[j->errlen_ - 1] == '\n')) j->errlen_--;
+    j->errbuf_[j->errlen_] = '\0';
+    j->errtext = j->errbuf_;
+    j->errbuf_ = NULL;
+  }
+  if (!p->closing && p->cb) p->cb(p, j, p->ud);
+  close_job(j);
+}
+
+static void on_exit_proc(uv_process_t *proc, int64_t status, int sig) {
+  lc_job *j = proc->data;
+  if (j->res) {
+    j->res->exit_code = (int)status;
+    j->res->term_signal = sig;
+  }
+  source_done(j);
+}
+
+static void alloc_cb(uv_handle_t *h, size_t sz, uv_buf_t *buf) {
+  (void)h;
+  buf->base = malloc(sz);
+  buf->len = buf->base ? sz : 0;
+}
+
+static void on_out(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  lc_job *j = s->data;
+  if (n > 0 && j->dec_) lc_wire_dec_feed(j->dec_, buf->base, (size_t)n);
+  free(buf->base);
+  if (n < 0) {
+    uv_read_stop(s);
+    source_done(j);
+  }
+}
+
+static void on_err(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  lc_job *j = s->data;
+  if (n > 0 && j->errlen_ < 65536) {
+    char *nb = realloc(j->errbuf_, j->errlen_ + (size_t)n + 1);
+    if (nb) {
+      memcpy(nb + j->errlen_, buf->base, (size_t)n);
+      j->errbuf_ = nb;
+      j->errlen_ += (size_t)n;
+    }
+  }
+  free(buf->base);
+  if (n < 0) {
+    uv_read_stop(s);
+    source_done(j);
+  }
+}
+
+static void on_timeout(uv_timer_t *t) {
+  lc_job *j = t->data;
+  if (j->res) j->res->timed_out = 1;
+  uv_process_kill(&j->proc_, SIGKILL);
+}
+
+/* Reports a job that never ran (cancelled in the queue or spawn failed). */
+static void finish_unstarted(lc_pool *p, lc_job *j) {
+  if (!p->closing && p->cb) p->cb(p, j, p->ud);
+  free_job(j);
+}
+
+static void start_one(lc_pool *p, lc_job *j) {
+  uv_stdio_container_t stdio[4];
+  uv_pipe_init(p->loop, &j->out_, 0);
+  uv_pipe_init(p->loop, &j->err_, 0);
+  uv_timer_init(p->loop, &j->timer_);
+  j->proc_.data = j->out_.data = j->err_.data = j->timer_.data = j;
+  stdio[0].flags = UV_IGNORE;
+  stdio[1].flags = UV_IGNORE;
+  stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[2].data.stream = (uv_stream_t *)&j->err_;
+  stdio[3].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[3].data.stream = (uv_stream_t *)&j->out_;
+  uv_process_options_t o;
+  memset(&o, 0, sizeof o);
+  o.file = p->exe;
+  o.args = j->argv_;
+  o.exit_cb = on_exit_proc;
+  o.stdio = stdio;
+  o.stdio_count = 4;
+  j->t0_ = uv_hrtime();
+  j->next_ = p->running;
+  p->running = j;
+  p->nrunning++;
+  j->started_ = 1;
+  int rc = uv_spawn(p->loop, &j->proc_, &o);
+  if (rc != 0) {
+    /* uv_spawn needs uv_close even when it fails (libuv process.rst). */
+    char msg[256];
+    snprintf(msg, sizeof msg, "cannot start worker %s: %s", p->exe, uv_strerror(rc));
+    j->errtext = strdup(msg);
+    j->res->exit_code = -1;
+    if (!p->closing && p->cb) p->cb(p, j, p->ud);
+    close_job(j);
+    return;
+  }
+  j->pending_ = 3;
+  uv_read_start((uv_stream_t *)&j->out_, alloc_cb, on_out);
+  uv_read_start((uv_stream_t *)&j->err_, alloc_cb, on_err);
+  if (p->timeout_ms) uv_timer_start(&j->timer_, on_timeout, p->timeout_ms, 0);
+}
+
+static void start_jobs(lc_pool *p) {
+  while (!p->closing && p->queue && p->nrunning < p->workers) {
+    lc_job *j = p->queue;
+    p->queue = j->next_;
+    if (!p->queue) p->queue_tail = NULL;
+    j->next_ = NULL;
+    start_one(p, j);
+  }
+}
+
+void lc_pool_cancel(lc_pool *p, const char *spec) {
+  lc_job **pp = &p->queue, *done = NULL;
+  p->queue_tail = NULL;
+  while (*pp) {                      /* walk first, call out after */
+    lc_job *j = *pp;
+    if (!spec || !strcmp(j->spec, spec)) {
+      *pp = j->next_;
+      j->next_ = done;
+      done = j;
+    } else {
+      p->queue_tail = j;
+      pp = &j->next_;
+    }
+  }
+  for (lc_job *j = p->running; j; j = j->next_) {
+    if ((!spec || !strcmp(j->spec, spec)) && !j->cancelled && j->pending_ > 0) {
+      j->cancelled = 1;
+      uv_process_kill(&j->proc_, SIGKILL);
+    }
+  }
+  while (done) {
+    lc_job *j = done;
+    done = j->next_;
+    j->cancelled = 1;
+    finish_unstarted(p, j);
+  }
+}
+
+void lc_pool_close(lc_pool *p, void (*closed)(void *), void *ud) {
+  p->closed = closed;
+  p->closed_ud = ud;
+  p->closing = 1;              /* no callbacks from here on */
+  lc_pool_cancel(p, NULL);
+  maybe_closed(p);
+}

@@ -1,0 +1,167 @@
+/*
+** lc_worker.c: the worker process. Arguments describe one job:
+**   __worker --root DIR --spec FILE [--lpath P] [--cpath P] [--helper F]...
+**            [--tag T]... [--exclude-tag T]... [--filter P]... [--filter-out P]...
+**            [--shuffle] [--seed N] [--per-test] [--mem-limit BYTES]
+*/
+#include "lc_worker.h"
+#include "lc_run.h"
+#include "lc_wire.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct worker {
+  lc_cov *cov;
+  char *running;        /* name of the test in progress */
+  off_t out_start;      /* offset of the captured stdout at test start */
+  int capture;          /* stdout is a seekable capture file */
+} worker;
+
+static void emit(char *line) {
+  if (!line) {
+    static const char oom[] = "{\"t\":\"error\",\"message\":\"out of memory\"}\n";
+    line = (char *)oom;
+    (void)!write(LC_WORKER_FD, oom, sizeof oom - 1);
+    return;
+  }
+  size_t n = strlen(line), off = 0;
+  while (off < n) {
+    ssize_t w = write(LC_WORKER_FD, line + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;          /* the parent is gone: nothing to do */
+    off += (size_t)w;
+  }
+  free(line);
+}
+
+/* Returns what the test printed since it started (malloc'd) or NULL. */
+static char *take_output(worker *w) {
+  if (!w->capture) return NULL;
+  fflush(stdout);
+  off_t end = lseek(STDOUT_FILENO, 0, SEEK_END);
+  if (end <= w->out_start) return NULL;
+  size_t n = (size_t)(end - w->out_start);
+  if (n > (1u << 20)) n = 1u << 20;     /* keep a megabyte, not a flood */
+  char *buf = malloc(n + 1);
+  if (!buf) return NULL;
+  ssize_t r = pread(STDOUT_FILENO, buf, n, w->out_start);
+  if (r < 0) r = 0;
+  buf[r] = '\0';
+  w->out_start = end;
+  return buf;
+}
+
+static void on_start(void *ud, const char *name) {
+  worker *w = ud;
+  free(w->running);
+  w->running = strdup(name);
+  if (w->capture) {
+    fflush(stdout);
+    w->out_start = lseek(STDOUT_FILENO, 0, SEEK_END);
+  }
+  emit(lc_wire_start(name));
+}
+
+static void on_test(void *ud, const lc_test_result *r) {
+  worker *w = ud;
+  char *out = take_output(w);
+  emit(lc_wire_test(r, w->cov, out));
+  free(out);
+  free(w->running);
+  w->running = NULL;
+}
+
+/* os.exit in a test: report the test as an error with the code, save the
+   coverage gathered so far, and end the process as the test asked. */
+static void on_exit_cb(void *ud, int code) {
+  worker *w = ud;
+  lc_test_result r;
+  memset(&r, 0, sizeof r);
+  char msg[96];
+  snprintf(msg, sizeof msg, "os.exit(%d) called", code);
+  r.name = w->running ? w->running : "";
+  r.status = LC_ERROR;
+  r.message = msg;
+  char *out = take_output(w);
+  emit(lc_wire_test(&r, w->cov, out));
+  free(out);
+  emit(lc_wire_cov(w->cov));
+  emit(lc_wire_end());
+  _exit(code == 0 ? 0 : 3);
+}
+
+#define MAXLIST 64
+typedef struct strlist { const char *v[MAXLIST]; int n; } strlist;
+
+static int push(strlist *l, const char *s) {
+  if (l->n == MAXLIST) return -1;
+  l->v[l->n++] = s;
+  return 0;
+}
+
+int lc_worker_main(int argc, char **argv) {
+  lc_run_opts o;
+  memset(&o, 0, sizeof o);
+  strlist helpers = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};
+  const char *spec = NULL;
+  o.mem_limit = (size_t)1 << 30;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
+    int bad = 0;
+    if (!strcmp(a, "--shuffle")) { o.shuffle = 1; continue; }
+    if (!strcmp(a, "--per-test")) { o.per_test = 1; continue; }
+    if (!v) { fprintf(stderr, "livecov worker: %s needs a value\n", a); return 2; }
+    i++;
+    if (!strcmp(a, "--root")) o.root = v;
+    else if (!strcmp(a, "--spec")) spec = v;
+    else if (!strcmp(a, "--lpath")) o.lpath = v;
+    else if (!strcmp(a, "--cpath")) o.cpath = v;
+    else if (!strcmp(a, "--helper")) bad = push(&helpers, v);
+    else if (!strcmp(a, "--tag")) bad = push(&tags, v);
+    else if (!strcmp(a, "--exclude-tag")) bad = push(&xtags, v);
+    else if (!strcmp(a, "--filter")) bad = push(&filt, v);
+    else if (!strcmp(a, "--filter-out")) bad = push(&filtout, v);
+    else if (!strcmp(a, "--seed")) o.seed = strtol(v, NULL, 10);
+    else if (!strcmp(a, "--mem-limit")) o.mem_limit = (size_t)strtoull(v, NULL, 10);
+    else { fprintf(stderr, "livecov worker: unknown option %s\n", a); return 2; }
+    if (bad) { fprintf(stderr, "livecov worker: too many %s\n", a); return 2; }
+  }
+  if (!o.root || !spec) {
+    fprintf(stderr, "livecov worker: --root and --spec are required\n");
+    return 2;
+  }
+  if (chdir(o.root) != 0) {
+    fprintf(stderr, "livecov worker: cannot enter %s: %s\n", o.root, strerror(errno));
+    return 2;
+  }
+  worker w;
+  memset(&w, 0, sizeof w);
+  /* Capture the test's stdout in an anonymous file, read back per test. */
+  FILE *cap = tmpfile();
+  if (cap && dup2(fileno(cap), STDOUT_FILENO) >= 0) w.capture = 1;
+  w.cov = lc_cov_new();
+  if (!w.cov) { fprintf(stderr, "livecov worker: out of memory\n"); return 2; }
+  o.helpers = helpers.v; o.nhelpers = helpers.n;
+  o.tags = tags.v; o.ntags = tags.n;
+  o.exclude_tags = xtags.v; o.nexclude_tags = xtags.n;
+  o.filter = filt.v; o.nfilter = filt.n;
+  o.filter_out = filtout.v; o.nfilter_out = filtout.n;
+  o.on_test_start = on_start;
+  o.on_test = on_test;
+  o.on_exit = on_exit_cb;
+  o.ud = &w;
+  lc_run_summary sum;
+  int rc = lc_run_file(&o, spec, w.cov, &sum);
+  if (rc != 0) fprintf(stderr, "livecov worker: cannot create a Lua state\n");
+  emit(lc_wire_cov(w.cov));
+  emit(lc_wire_end());
+  lc_cov_free(w.cov);
+  free(w.running);
+  if (cap) fclose(cap);
+  return rc == 0 ? 0 : 2;
+}
