@@ -1,0 +1,794 @@
+/*
+** lc_engine.c: the server's state and scheduling.
+** A save marks spec files as pending and (re)arms one debounce timer; when
+** it fires, every pending spec is cancelled if in flight and resubmitted to
+** the pool. Each finished spec replaces its previous result, the project
+** view is re-merged, and only files whose published view changed are
+** reported (a signature per file), so a save touching one spec publishes a
+** handful of messages.
+*/
+#include "lc_engine.h"
+#include "lc_pat.h"
+#include "lc_pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct edit { int start, end, added; } edit;   /* 1-based, inclusive */
+typedef struct editlog { edit *v; int n, cap; } editlog;
+
+typedef struct doc {
+  char *path;
+  int version;
+  editlog shown;        /* edits made after the displayed run's snapshot */
+  editlog saved;        /* edits made after the last save */
+} doc;
+
+typedef struct spec_entry {
+  char *path;
+  lc_specres *res;      /* last complete result, or NULL */
+  uint64_t submitted;   /* run sequence of the job in flight, 0 none */
+} spec_entry;
+
+typedef struct pubsig { char *path; uint64_t sig; } pubsig;
+
+struct lc_engine {
+  uv_loop_t *loop;
+  char *exe;
+  lc_project proj;
+  lc_settings set;
+  lc_engine_cbs cbs;
+  void *ud;
+  lc_pool *pool;
+  spec_entry *specs;
+  int nspecs, capspecs;
+  lc_results merged;
+  doc *docs;
+  int ndocs, capdocs;
+  pubsig *pubs;
+  int npubs, cappubs;
+  uv_timer_t debounce;
+  lc_strv pending;
+  lc_reason pending_reason;
+  int pending_all;
+  /* the batch in flight */
+  int run_id;
+  lc_strv batch;
+  int batch_done;
+  uint64_t batch_t0;
+  int batch_cancelled;
+  /* view buffers */
+  lc_line_hits *vcov; int capvcov;
+  int *vunc; int capvunc;
+  lc_failmark *vfail; int capvfail;
+  /* files with a view: merged files plus files with failures */
+  lc_strv files;
+  int closing;
+  void (*closed)(void *);
+  void *closed_ud;
+  int told_disabled;
+  int submitting;       /* inside start_pending: batch cannot end yet */
+};
+
+static const char *default_lpath = "./src/?.lua;./src/?/?.lua;./src/?/init.lua";
+
+const char *lc_reason_name(lc_reason r) {
+  static const char *n[] = { "initial", "save", "change", "command", "config" };
+  return n[r];
+}
+
+void lc_settings_default(lc_settings *s) {
+  memset(s, 0, sizeof *s);
+  s->run_tests = 1;
+  s->run_on_save = 1;
+  s->run_on_type = 0;
+  s->debounce_ms = 150;
+  s->workers = 0;
+  s->timeout_ms = 10000;
+  s->memory_mb = 1024;
+  s->uncovered = LC_SEV_HINT;
+  s->failures = 1;
+  s->unnecessary = 0;
+}
+
+void lc_settings_free(lc_settings *s) {
+  lc_strv_clear(&s->include);
+  lc_strv_clear(&s->exclude);
+}
+
+static void logf_(lc_engine *e, int level, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+#include <stdarg.h>
+static void logf_(lc_engine *e, int level, const char *fmt, ...) {
+  char buf[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (e->cbs.log) e->cbs.log(e->ud, level, buf);
+}
+
+static int ncores(void) {
+  uv_cpu_info_t *ci;
+  int n = 1;
+  if (uv_cpu_info(&ci, &n) == 0) uv_free_cpu_info(ci, n);
+  return n > 0 ? n : 1;
+}
+
+/* {====================================================== spec entries */
+
+static spec_entry *find_spec(lc_engine *e, const char *path) {
+  for (int i = 0; i < e->nspecs; i++)
+    if (!strcmp(e->specs[i].path, path)) return &e->specs[i];
+  return NULL;
+}
+
+static spec_entry *get_spec(lc_engine *e, const char *path) {
+  spec_entry *s = find_spec(e, path);
+  if (s) return s;
+  if (e->nspecs == e->capspecs) {
+    int ncap = e->capspecs ? e->capspecs * 2 : 16;
+    spec_entry *nv = realloc(e->specs, (size_t)ncap * sizeof *nv);
+    if (!nv) return NULL;
+    e->specs = nv;
+    e->capspecs = ncap;
+  }
+  s = &e->specs[e->nspecs];
+  memset(s, 0, sizeof *s);
+  if (!(s->path = strdup(path))) return NULL;
+  e->nspecs++;
+  return s;
+}
+
+/* Drops entries of specs that no longer exist (deleted or renamed). */
+static void prune_specs(lc_engine *e) {
+  int w = 0;
+  for (int i = 0; i < e->nspecs; i++) {
+    if (lc_strv_has(&e->proj.specs, e->specs[i].path) || e->specs[i].submitted) {
+      e->specs[w++] = e->specs[i];
+    } else {
+      lc_specres_free(e->specs[i].res);
+      free(e->specs[i].path);
+    }
+  }
+  e->nspecs = w;
+}
+
+/* }====================================================== */
+
+/* {====================================================== documents */
+
+static doc *find_doc(lc_engine *e, const char *path) {
+  for (int i = 0; i < e->ndocs; i++)
+    if (!strcmp(e->docs[i].path, path)) return &e->docs[i];
+  return NULL;
+}
+
+static int log_push(editlog *l, edit ed) {
+  if (l->n == l->cap) {
+    int ncap = l->cap ? l->cap * 2 : 16;
+    edit *nv = realloc(l->v, (size_t)ncap * sizeof *nv);
+    if (!nv) return -1;
+    l->v = nv;
+    l->cap = ncap;
+  }
+  l->v[l->n++] = ed;
+  return 0;
+}
+
+static int log_copy(editlog *dst, const editlog *src) {
+  dst->n = 0;
+  for (int i = 0; i < src->n; i++)
+    if (log_push(dst, src->v[i])) return -1;
+  return 0;
+}
+
+/* Where line 'l' of the snapshot is now; 0 when it was deleted. */
+static int shift_line(const editlog *l, int line) {
+  for (int i = 0; i < l->n && line > 0; i++) {
+    const edit *ed = &l->v[i];
+    if (ed->start == 0) continue;           /* whole-document change: unknown */
+    if (line < ed->start) continue;
+    if (line <= ed->end) {
+      if (line == ed->start) continue;      /* the edited line itself stays */
+      line = 0;                             /* deleted with the range */
+    } else {
+      line += ed->added - (ed->end - ed->start);
+    }
+  }
+  return line;
+}
+
+/* Inverse of shift_line for one line (for hover on a shifted mark). */
+static int unshift_line(const editlog *l, int line) {
+  for (int i = l->n - 1; i >= 0 && line > 0; i--) {
+    const edit *ed = &l->v[i];
+    if (ed->start == 0 || line <= ed->start) continue;
+    int newend = ed->start + ed->added;
+    if (line <= newend) return 0;           /* inside inserted text */
+    line -= ed->added - (ed->end - ed->start);
+  }
+  return line;
+}
+
+int lc_engine_unshift(lc_engine *e, const char *path, int line) {
+  doc *d = find_doc(e, path);
+  return d ? unshift_line(&d->shown, line) : line;
+}
+
+/* }====================================================== */
+
+/* {====================================================== views */
+
+static int grow(void **v, int *cap, int need, size_t elem) {
+  if (need <= *cap) return 0;
+  int ncap = *cap ? *cap : 64;
+  while (ncap < need) ncap *= 2;
+  void *nv = realloc(*v, (size_t)ncap * elem);
+  if (!nv) return -1;
+  *v = nv;
+  *cap = ncap;
+  return 0;
+}
+
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+static int cmp_hits(const void *a, const void *b) {
+  const lc_line_hits *x = a, *y = b;
+  return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Failure messages live in the results; 'first_line' copies would need
+   storage, so failmarks point at the full message (the LSP layer trims). */
+int lc_engine_view(lc_engine *e, const char *path, lc_file_view *out) {
+  memset(out, 0, sizeof *out);
+  out->path = path;
+  out->version = -1;
+  doc *d = find_doc(e, path);
+  const editlog *shift = NULL;
+  if (d) {
+    out->version = d->version;
+    out->stale = d->shown.n > 0;
+    shift = &d->shown;
+  }
+  int nc = 0, nu = 0, nf = 0;
+  lc_cov_file *f = e->merged.total ? lc_cov_find(e->merged.total, path) : NULL;
+  if (f) {
+    if (grow((void **)&e->vcov, &e->capvcov, f->maxline + 1, sizeof *e->vcov) ||
+        grow((void **)&e->vunc, &e->capvunc, f->maxline + 1, sizeof *e->vunc))
+      return -1;
+    for (int l = 0; l <= f->maxline; l++) {
+      if (!f->exec[l]) continue;
+      int at = shift ? shift_line(shift, l) : l;
+      if (at <= 0) continue;
+      if (f->hits[l]) { e->vcov[nc].line = at; e->vcov[nc].hits = f->hits[l]; nc++; }
+      else e->vunc[nu++] = at;
+    }
+  }
+  for (int s = 0; s < e->nspecs; s++) {
+    const lc_specres *r = e->specs[s].res;
+    if (!r) continue;
+    for (int t = 0; t < r->ntests; t++) {
+      const lc_testrec *tr = &r->tests[t];
+      if (tr->status != LC_FAILURE && tr->status != LC_ERROR) continue;
+      int line = 0;
+      if (tr->fail_file && !strcmp(tr->fail_file, path) && tr->fail_line > 0)
+        line = tr->fail_line;
+      else if (!strcmp(r->spec, path))
+        line = tr->line > 0 ? tr->line : 1;   /* raised elsewhere: mark the it() */
+      if (!line) continue;
+      int at = shift ? shift_line(shift, line) : line;
+      if (at <= 0) continue;
+      if (grow((void **)&e->vfail, &e->capvfail, nf + 1, sizeof *e->vfail)) return -1;
+      e->vfail[nf].line = at;
+      e->vfail[nf].message = tr->message ? tr->message : "failed";
+      e->vfail[nf].test = tr->name;
+      nf++;
+    }
+  }
+  qsort(e->vcov, (size_t)nc, sizeof *e->vcov, cmp_hits);
+  qsort(e->vunc, (size_t)nu, sizeof *e->vunc, cmp_int);
+  out->covered = e->vcov; out->ncovered = nc;
+  out->uncovered = e->vunc; out->nuncovered = nu;
+  out->failed = e->vfail; out->nfailed = nf;
+  return 0;
+}
+
+static uint64_t view_sig(const lc_file_view *v) {
+  uint64_t h = 1469598103934665603ull;
+#define MIX(x) do { h ^= (uint64_t)(x); h *= 1099511628211ull; } while (0)
+  MIX(v->version + 2); MIX(v->stale);
+  MIX(v->ncovered); MIX(v->nuncovered); MIX(v->nfailed);
+  for (int i = 0; i < v->ncovered; i++) { MIX(v->covered[i].line); MIX(v->covered[i].hits); }
+  for (int i = 0; i < v->nuncovered; i++) MIX(v->uncovered[i]);
+  for (int i = 0; i < v->nfailed; i++) {
+    MIX(v->failed[i].line);
+    for (const char *s = v->failed[i].message; *s; s++) MIX((unsigned char)*s);
+  }
+#undef MIX
+  return h;
+}
+
+static pubsig *find_pub(lc_engine *e, const char *path) {
+  for (int i = 0; i < e->npubs; i++)
+    if (!strcmp(e->pubs[i].path, path)) return &e->pubs[i];
+  return NULL;
+}
+
+/* Reports 'path' if its view differs from what was last reported. */
+static void publish_if_changed(lc_engine *e, const char *path) {
+  lc_file_view v;
+  if (lc_engine_view(e, path, &v) != 0) return;
+  uint64_t sig = view_sig(&v);
+  pubsig *p = find_pub(e, path);
+  if (p && p->sig == sig) return;
+  if (!p) {
+    if (grow((void **)&e->pubs, &e->cappubs, e->npubs + 1, sizeof *e->pubs)) return;
+    p = &e->pubs[e->npubs];
+    if (!(p->path = strdup(path))) return;
+    e->npubs++;
+  }
+  p->sig = sig;
+  if (e->cbs.file_changed) e->cbs.file_changed(e->ud, path);
+}
+
+/* Rebuilds the merged view and the list of files that have a view. */
+static void remerge(lc_engine *e) {
+  lc_specres **v = calloc((size_t)(e->proj.specs.n + 1), sizeof *v);
+  if (!v) return;
+  int n = 0;
+  for (int i = 0; i < e->proj.specs.n; i++) {
+    spec_entry *s = find_spec(e, e->proj.specs.v[i]);
+    if (s && s->res) v[n++] = s->res;
+  }
+  free(e->merged.specs);
+  e->merged.specs = v;
+  e->merged.nspecs = n;
+  e->merged.proj = &e->proj;
+  if (lc_results_merge(&e->merged) != 0) logf_(e, 1, "out of memory merging results");
+  lc_strv_clear(&e->files);
+  for (int i = 0; e->merged.total && i < lc_cov_nfiles(e->merged.total); i++)
+    lc_strv_push(&e->files, lc_cov_file_at(e->merged.total, i)->path);
+  for (int i = 0; i < n; i++) {
+    if (!lc_strv_has(&e->files, v[i]->spec)) lc_strv_push(&e->files, v[i]->spec);
+    for (int t = 0; t < v[i]->ntests; t++) {
+      const char *ff = v[i]->tests[t].fail_file;
+      if (ff && !lc_strv_has(&e->files, ff) && lc_project_rel(&e->proj, ff) != ff)
+        lc_strv_push(&e->files, ff);
+    }
+  }
+}
+
+static void publish_all_changed(lc_engine *e) {
+  for (int i = 0; i < e->files.n; i++) publish_if_changed(e, e->files.v[i]);
+  /* files that had a view and lost it (deleted, out of scope) */
+  for (int i = 0; i < e->npubs; i++)
+    if (!lc_strv_has(&e->files, e->pubs[i].path)) publish_if_changed(e, e->pubs[i].path);
+}
+
+/* }====================================================== */
+
+/* {====================================================== running */
+
+static void check_idle(lc_engine *e) {
+  if (!lc_engine_busy(e) && e->cbs.idle) e->cbs.idle(e->ud);
+}
+
+static void finish_batch(lc_engine *e) {
+  double ms = (double)(uv_hrtime() - e->batch_t0) / 1e6;
+  if (e->cbs.run_finished)
+    e->cbs.run_finished(e->ud, e->run_id, &e->batch, ms, e->batch_cancelled);
+  lc_strv_clear(&e->batch);
+  e->batch_done = 0;
+  e->batch_cancelled = 0;
+  if (e->cbs.summary) e->cbs.summary(e->ud);
+}
+
+static void on_job(lc_pool *p, lc_job *job, void *ud) {
+  (void)p;
+  lc_engine *e = ud;
+  spec_entry *s = find_spec(e, job->spec);
+  uint64_t seq = (uint64_t)(uintptr_t)job->data;
+  int current = s && s->submitted == seq;
+  if (current) s->submitted = 0;
+  if (job->cancelled || !current) {
+    e->batch_cancelled = 1;
+  } else {
+    lc_specres_close(job->res, job->errtext, e->set.timeout_ms);
+    lc_specres *r = job->res;
+    job->res = NULL;
+    if (!r->finished || r->timed_out || r->term_signal)
+      logf_(e, 1, "%s: %s", lc_project_rel(&e->proj, r->spec),
+            r->ntests ? r->tests[r->ntests - 1].message : "worker failed");
+    if (job->errtext) logf_(e, 3, "worker stderr (%s): %s", lc_project_rel(&e->proj, r->spec), job->errtext);
+    lc_specres_free(s->res);
+    s->res = r;
+    /* The new data describes the files as saved: unsaved edits made since
+       the save are what marks must now be shifted by. */
+    for (int i = 0; i < e->ndocs; i++) log_copy(&e->docs[i].shown, &e->docs[i].saved);
+    remerge(e);
+    if (e->cbs.spec_done) e->cbs.spec_done(e->ud, r);
+    publish_all_changed(e);
+  }
+  e->batch_done++;
+  if (e->cbs.run_progress)
+    e->cbs.run_progress(e->ud, e->run_id, e->batch_done, e->batch.n, job->spec);
+  /* The job is still counted by the pool here; the batch is the truth. */
+  if (!e->submitting && e->batch_done >= e->batch.n && e->batch.n > 0)
+    finish_batch(e);
+  if (!e->submitting) check_idle(e);
+}
+
+static int build_args(lc_engine *e, lc_strv *a) {
+  char num[32];
+  snprintf(num, sizeof num, "%llu", (unsigned long long)e->set.memory_mb * 1024ull * 1024ull);
+  const char *fixed[] = { "--root", e->proj.root, "--mem-limit", num, "--per-test",
+                          "--lpath", default_lpath };
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    if (lc_strv_push(a, fixed[i])) return -1;
+  if (lc_strv_push(a, "")) return -1;       /* make room for the terminator */
+  free(a->v[a->n - 1]);
+  a->v[--a->n] = NULL;
+  return 0;
+}
+
+static uint64_t seq_counter;
+
+static void start_pending(lc_engine *e) {
+  if (e->closing || !e->pending.n) return;
+  if (!e->set.run_tests) {
+    lc_strv_clear(&e->pending);
+    return;
+  }
+  lc_strv args = {0};
+  if (build_args(e, &args) != 0) { lc_strv_clear(&args); return; }
+  if (e->batch.n == 0) {           /* a new batch */
+    e->run_id++;
+    e->batch_t0 = uv_hrtime();
+    e->batch_done = 0;
+  }
+  lc_strv started = {0};
+  e->submitting = 1;
+  for (int i = 0; i < e->pending.n; i++) {
+    const char *spec = e->pending.v[i];
+    spec_entry *s = get_spec(e, spec);
+    if (!s) continue;
+    if (s->submitted) lc_pool_cancel(e->pool, spec);   /* superseded */
+    uint64_t seq = ++seq_counter;
+    s->submitted = seq;
+    if (lc_pool_submit(e->pool, spec, (const char *const *)args.v, (void *)(uintptr_t)seq) < 0) {
+      s->submitted = 0;
+      logf_(e, 1, "cannot start a worker for %s", spec);
+      continue;
+    }
+    lc_strv_push(&started, spec);
+    if (!lc_strv_has(&e->batch, spec)) lc_strv_push(&e->batch, spec);
+    else e->batch_done--;          /* the cancelled job will count once more */
+  }
+  e->submitting = 0;
+  if (e->cbs.run_started && started.n)
+    e->cbs.run_started(e->ud, e->run_id, e->pending_reason, &started);
+  if (e->batch.n > 0 && e->batch_done >= e->batch.n)
+    finish_batch(e);
+  lc_strv_clear(&started);
+  lc_strv_clear(&args);
+  lc_strv_clear(&e->pending);
+  e->pending_all = 0;
+}
+
+static void on_debounce(uv_timer_t *t) {
+  start_pending((lc_engine *)t->data);
+}
+
+static void schedule(lc_engine *e, lc_reason why, int immediate) {
+  e->pending_reason = why;
+  if (!e->set.run_tests) {
+    lc_strv_clear(&e->pending);
+    if (!e->told_disabled) {
+      e->told_disabled = 1;
+      logf_(e, 2, "livecov: tests are not run in this workspace (runTests is false: "
+                  "the workspace is not trusted)");
+    }
+    return;
+  }
+  if (immediate || e->set.debounce_ms == 0) {
+    uv_timer_stop(&e->debounce);
+    start_pending(e);
+  } else {
+    uv_timer_start(&e->debounce, on_debounce, e->set.debounce_ms, 0);
+  }
+}
+
+static int rescan(lc_engine *e) {
+  char err[512];
+  lc_strv_clear(&e->proj.specs);
+  lc_strv_clear(&e->proj.include);
+  lc_strv_clear(&e->proj.exclude);
+  if (lc_project_read_luacov(&e->proj, err, sizeof err) != 0)
+    logf_(e, 1, ".luacov: %s", err);
+  for (int i = 0; i < e->set.include.n; i++) lc_strv_push(&e->proj.include, e->set.include.v[i]);
+  for (int i = 0; i < e->set.exclude.n; i++) lc_strv_push(&e->proj.exclude, e->set.exclude.v[i]);
+  if (lc_project_scan(&e->proj, err, sizeof err) != 0) {
+    logf_(e, 1, "%s", err);
+    return -1;
+  }
+  prune_specs(e);
+  return 0;
+}
+
+void lc_engine_run_all(lc_engine *e, lc_reason why) {
+  if (e->closing) return;
+  rescan(e);
+  remerge(e);
+  for (int i = 0; i < e->proj.specs.n; i++)
+    if (!lc_strv_has(&e->pending, e->proj.specs.v[i]))
+      lc_strv_push(&e->pending, e->proj.specs.v[i]);
+  e->pending_all = 1;
+  schedule(e, why, why == LC_REASON_INITIAL || why == LC_REASON_COMMAND || why == LC_REASON_CONFIG);
+  check_idle(e);
+}
+
+static const char *base_name(const char *p) {
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+void lc_engine_run_for(lc_engine *e, const char *path, lc_reason why) {
+  if (e->closing) return;
+  const char *b = base_name(path);
+  if (!strcmp(b, ".busted") || !strcmp(b, ".luacov")) {
+    lc_engine_run_all(e, why);
+    return;
+  }
+  int added = 0;
+  if (lc_strv_has(&e->proj.specs, path) ||
+      (lc_project_is_spec(&e->proj, path) && lc_project_rel(&e->proj, path) != path)) {
+    if (!lc_strv_has(&e->proj.specs, path)) rescan(e);   /* a new spec file */
+    if (!lc_strv_has(&e->pending, path)) lc_strv_push(&e->pending, path);
+    added = 1;
+  } else {
+    for (int i = 0; i < e->nspecs; i++) {
+      lc_specres *r = e->specs[i].res;
+      lc_cov_file *f = r ? lc_cov_find(r->cov, path) : NULL;
+      if (f && f->loads > 0) {
+        if (!lc_strv_has(&e->pending, e->specs[i].path)) lc_strv_push(&e->pending, e->specs[i].path);
+        added = 1;
+      }
+    }
+  }
+  if (!added) {
+    if (lc_project_rel(&e->proj, path) == path || !lc_project_in_scope(&e->proj, path)) {
+      logf_(e, 4, "%s: not in the project's scope; nothing to rerun", path);
+      check_idle(e);
+      return;
+    }
+    /* New to the map: any spec may load it. */
+    lc_engine_run_all(e, why);
+    return;
+  }
+  schedule(e, why, why == LC_REASON_COMMAND);
+  check_idle(e);
+}
+
+/* }====================================================== */
+
+/* {====================================================== public */
+
+lc_engine *lc_engine_new(uv_loop_t *loop, const char *self_exe, const char *root,
+                         const lc_engine_cbs *cbs, void *ud, char *err, size_t errlen) {
+  lc_engine *e = calloc(1, sizeof *e);
+  if (!e) { snprintf(err, errlen, "out of memory"); return NULL; }
+  e->loop = loop;
+  e->cbs = *cbs;
+  e->ud = ud;
+  lc_settings_default(&e->set);
+  if (lc_project_init(&e->proj, root, err, errlen) != 0) { free(e); return NULL; }
+  e->exe = strdup(self_exe);
+  e->pool = lc_pool_new(loop, self_exe, ncores(), e->set.timeout_ms, on_job, e);
+  if (!e->exe || !e->pool) {
+    snprintf(err, errlen, "out of memory");
+    lc_project_free(&e->proj);
+    free(e->exe);
+    free(e);
+    return NULL;
+  }
+  uv_timer_init(loop, &e->debounce);
+  e->debounce.data = e;
+  rescan(e);
+  return e;
+}
+
+static void free_everything(lc_engine *e) {
+  for (int i = 0; i < e->nspecs; i++) {
+    lc_specres_free(e->specs[i].res);
+    free(e->specs[i].path);
+  }
+  free(e->specs);
+  for (int i = 0; i < e->ndocs; i++) {
+    free(e->docs[i].path);
+    free(e->docs[i].shown.v);
+    free(e->docs[i].saved.v);
+  }
+  free(e->docs);
+  for (int i = 0; i < e->npubs; i++) free(e->pubs[i].path);
+  free(e->pubs);
+  free(e->merged.specs);
+  lc_results_free(&e->merged);
+  lc_strv_clear(&e->pending);
+  lc_strv_clear(&e->batch);
+  lc_strv_clear(&e->files);
+  free(e->vcov); free(e->vunc); free(e->vfail);
+  lc_settings_free(&e->set);
+  lc_project_free(&e->proj);
+  free(e->exe);
+}
+
+static void maybe_done(lc_engine *e) {
+  if (e->pool || !uv_is_closing((uv_handle_t *)&e->debounce)) return;
+}
+
+static void on_pool_closed(void *ud) {
+  lc_engine *e = ud;
+  e->pool = NULL;
+  if (e->debounce.data == NULL) {      /* timer already closed */
+    void (*cb)(void *) = e->closed;
+    void *cud = e->closed_ud;
+    free_everything(e);
+    free(e);
+    if (cb) cb(cud);
+  }
+}
+
+static void on_timer_closed(uv_handle_t *h) {
+  lc_engine *e = h->data;
+  e->debounce.data = NULL;
+  if (!e->pool) {
+    void (*cb)(void *) = e->closed;
+    void *cud = e->closed_ud;
+    free_everything(e);
+    free(e);
+    if (cb) cb(cud);
+  }
+}
+
+void lc_engine_close(lc_engine *e, void (*done)(void *), void *ud) {
+  (void)maybe_done;
+  e->closing = 1;
+  e->closed = done;
+  e->closed_ud = ud;
+  uv_close((uv_handle_t *)&e->debounce, on_timer_closed);
+  lc_pool_close(e->pool, on_pool_closed, e);
+}
+
+void lc_engine_configure(lc_engine *e, const lc_settings *s) {
+  int was = e->set.run_tests;
+  int scope_changed = s->include.n != e->set.include.n || s->exclude.n != e->set.exclude.n;
+  lc_settings_free(&e->set);
+  e->set = *s;
+  memset(&e->set.include, 0, sizeof e->set.include);
+  memset(&e->set.exclude, 0, sizeof e->set.exclude);
+  for (int i = 0; i < s->include.n; i++) lc_strv_push(&e->set.include, s->include.v[i]);
+  for (int i = 0; i < s->exclude.n; i++) lc_strv_push(&e->set.exclude, s->exclude.v[i]);
+  lc_pool_set_limits(e->pool, s->workers > 0 ? s->workers : ncores(), s->timeout_ms);
+  if (!s->run_tests) {
+    lc_pool_cancel(e->pool, NULL);
+    lc_strv_clear(&e->pending);
+    uv_timer_stop(&e->debounce);
+  }
+  if (scope_changed) { rescan(e); remerge(e); publish_all_changed(e); }
+  if (!was && s->run_tests) {
+    e->told_disabled = 0;
+    lc_engine_run_all(e, LC_REASON_CONFIG);
+  } else {
+    publish_all_changed(e);
+  }
+}
+
+const lc_settings *lc_engine_settings(const lc_engine *e) { return &e->set; }
+const lc_project *lc_engine_project(const lc_engine *e) { return &e->proj; }
+const lc_results *lc_engine_results(lc_engine *e) { return &e->merged; }
+
+void lc_engine_open(lc_engine *e, const char *path, int version) {
+  doc *d = find_doc(e, path);
+  if (!d) {
+    if (grow((void **)&e->docs, &e->capdocs, e->ndocs + 1, sizeof *e->docs)) return;
+    d = &e->docs[e->ndocs];
+    memset(d, 0, sizeof *d);
+    if (!(d->path = strdup(path))) return;
+    e->ndocs++;
+  }
+  d->version = version;
+  d->shown.n = d->saved.n = 0;
+  publish_if_changed(e, path);
+}
+
+void lc_engine_change(lc_engine *e, const char *path, int version,
+                      int start, int end, int added) {
+  doc *d = find_doc(e, path);
+  if (!d) return;
+  d->version = version;
+  edit ed = { start, end, added };
+  log_push(&d->shown, ed);
+  log_push(&d->saved, ed);
+}
+
+/* Called once per didChange notification, after all its edits. */
+void lc_engine_changed(lc_engine *e, const char *path);
+void lc_engine_changed(lc_engine *e, const char *path) {
+  publish_if_changed(e, path);
+  if (e->set.run_on_type) lc_engine_run_for(e, path, LC_REASON_CHANGE);
+}
+
+void lc_engine_save(lc_engine *e, const char *path) {
+  doc *d = find_doc(e, path);
+  if (d) d->saved.n = 0;
+  if (e->set.run_on_save) lc_engine_run_for(e, path, LC_REASON_SAVE);
+}
+
+void lc_engine_close_doc(lc_engine *e, const char *path) {
+  for (int i = 0; i < e->ndocs; i++) {
+    if (strcmp(e->docs[i].path, path) != 0) continue;
+    free(e->docs[i].path);
+    free(e->docs[i].shown.v);
+    free(e->docs[i].saved.v);
+    e->docs[i] = e->docs[--e->ndocs];
+    break;
+  }
+  publish_if_changed(e, path);
+}
+
+void lc_engine_files_changed(lc_engine *e) {
+  rescan(e);
+  remerge(e);
+  publish_all_changed(e);
+}
+
+int lc_engine_busy(const lc_engine *e) {
+  return e->pending.n > 0 || e->batch.n > 0 || uv_is_active((const uv_handle_t *)&e->debounce);
+}
+
+int lc_engine_nfiles(const lc_engine *e) { return e->files.n; }
+const char *lc_engine_file(const lc_engine *e, int i) { return e->files.v[i]; }
+
+int lc_engine_nspecs(const lc_engine *e) { return e->merged.nspecs; }
+const lc_specres *lc_engine_spec(const lc_engine *e, int i) { return e->merged.specs[i]; }
+
+int lc_engine_tests_at(lc_engine *e, const char *path, int line,
+                       const lc_testrec ***out, const lc_specres ***specs) {
+  int n = 0, cap = 0;
+  const lc_testrec **v = NULL;
+  const lc_specres **sv = NULL;
+  for (int s = 0; s < e->nspecs; s++) {
+    const lc_specres *r = e->specs[s].res;
+    if (!r) continue;
+    lc_cov_file *f = lc_cov_find(r->cov, path);
+    if (!f) continue;
+    for (int t = 0; t < r->ntests; t++) {
+      const lc_testrec *tr = &r->tests[t];
+      for (int i = 0; i < tr->npoints; i++) {
+        if (tr->points[i].file != f->id || tr->points[i].line != line) continue;
+        if (n == cap) {
+          int ncap = cap ? cap * 2 : 8;
+          const lc_testrec **nv = realloc(v, (size_t)ncap * sizeof *nv);
+          const lc_specres **ns = realloc(sv, (size_t)ncap * sizeof *ns);
+          if (nv) v = nv;
+          if (ns) sv = ns;
+          if (!nv || !ns) { free(v); free(sv); *out = NULL; *specs = NULL; return -1; }
+          cap = ncap;
+        }
+        v[n] = tr;
+        sv[n] = r;
+        n++;
+        break;
+      }
+    }
+  }
+  *out = v;
+  *specs = sv;
+  return n;
+}
+
+/* }====================================================== */
