@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct edit { int start, end, added; } edit;   /* 1-based, inclusive */
+/* Lines start..end (1-based, inclusive) were replaced by added+1 lines;
+   'col0': the edit began at the first column of 'start', so that line's
+   content (its tail) moves with the end of the edit instead of staying. */
+typedef struct edit { int start, end, added, col0; } edit;
 typedef struct editlog { edit *v; int n, cap; } editlog;
 
 typedef struct doc {
@@ -190,12 +193,10 @@ static int shift_line(const editlog *l, int line) {
     const edit *ed = &l->v[i];
     if (ed->start == 0) continue;           /* whole-document change: unknown */
     if (line < ed->start) continue;
-    if (line <= ed->end) {
-      if (line == ed->start) continue;      /* the edited line itself stays */
-      line = 0;                             /* deleted with the range */
-    } else {
-      line += ed->added - (ed->end - ed->start);
-    }
+    if (line == ed->start && !ed->col0) continue;   /* its head stays */
+    if (line < ed->end) line = 0;                   /* deleted with the range */
+    else if (line == ed->end && line != ed->start && !ed->col0) line = 0;
+    else line += ed->added - (ed->end - ed->start);
   }
   return line;
 }
@@ -204,9 +205,9 @@ static int shift_line(const editlog *l, int line) {
 static int unshift_line(const editlog *l, int line) {
   for (int i = l->n - 1; i >= 0 && line > 0; i--) {
     const edit *ed = &l->v[i];
-    if (ed->start == 0 || line <= ed->start) continue;
+    if (ed->start == 0 || line < ed->start || (line == ed->start && !ed->col0)) continue;
     int newend = ed->start + ed->added;
-    if (line <= newend) return 0;           /* inside inserted text */
+    if (line < newend) return 0;            /* inside inserted text */
     line -= ed->added - (ed->end - ed->start);
   }
   return line;
@@ -239,6 +240,20 @@ static int cmp_int(const void *a, const void *b) {
 static int cmp_hits(const void *a, const void *b) {
   const lc_line_hits *x = a, *y = b;
   return (x->line > y->line) - (x->line < y->line);
+}
+
+/* The line of 'spec' in a traceback ("spec/a_spec.lua:12: in ..."), the
+   frame where a test reached into the code that raised; 0 when absent. */
+static int spec_line_in_trace(const lc_project *p, const char *trace, const char *spec) {
+  if (!trace) return 0;
+  const char *rel = lc_project_rel(p, spec);
+  size_t n = strlen(rel);
+  for (const char *t = strstr(trace, rel); t; t = strstr(t + 1, rel)) {
+    if (t[n] != ':') continue;
+    int line = atoi(t + n + 1);
+    if (line > 0) return line;
+  }
+  return 0;
 }
 
 /* Failure messages live in the results; 'first_line' copies would need
@@ -277,8 +292,10 @@ int lc_engine_view(lc_engine *e, const char *path, lc_file_view *out) {
       int line = 0;
       if (tr->fail_file && !strcmp(tr->fail_file, path) && tr->fail_line > 0)
         line = tr->fail_line;
-      else if (!strcmp(r->spec, path))
-        line = tr->line > 0 ? tr->line : 1;   /* raised elsewhere: mark the it() */
+      else if (!strcmp(r->spec, path)) {     /* raised elsewhere: the spec's frame */
+        line = spec_line_in_trace(&e->proj, tr->trace, r->spec);
+        if (!line) line = tr->line > 0 ? tr->line : 1;
+      }
       if (!line) continue;
       int at = shift ? shift_line(shift, line) : line;
       if (at <= 0) continue;
@@ -706,11 +723,11 @@ void lc_engine_open(lc_engine *e, const char *path, int version) {
 }
 
 void lc_engine_change(lc_engine *e, const char *path, int version,
-                      int start, int end, int added) {
+                      int start, int end, int added, int col0) {
   doc *d = find_doc(e, path);
   if (!d) return;
   d->version = version;
-  edit ed = { start, end, added };
+  edit ed = { start, end, added, col0 };
   log_push(&d->shown, ed);
   log_push(&d->saved, ed);
 }

@@ -85,9 +85,10 @@ void lc_engine_run_for(lc_engine *e, const char *path, lc_reason why);
 /* Documents. 'text' may be NULL (the engine reads disk when it must). */
 void lc_engine_open(lc_engine *e, const char *path, int version);
 /* An edit replaced lines [start, end] (1-based, inclusive) with 'added'+1
-   lines; a whole-document change passes start = 0. */
+   lines, starting at the first column of 'start' when 'col0'; a
+   whole-document change passes start = 0. */
 void lc_engine_change(lc_engine *e, const char *path, int version,
-                      int start, int end, int added);
+                      int start, int end, int added, int col0);
 void lc_engine_save(lc_engine *e, const char *path);
 void lc_engine_close_doc(lc_engine *e, const char *path);
 void lc_engine_files_changed(lc_engine *e);      /* created/deleted on disk */

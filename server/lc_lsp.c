@@ -517,14 +517,15 @@ static void n_did_change(lsp *s, json_t *p) {
     const char *text = json_string_value(json_object_get(ch, "text"));
     size_t tlen = json_string_length(json_object_get(ch, "text"));
     if (!range) {
-      lc_engine_change(s->eng, path, version, 0, 0, 0);
+      lc_engine_change(s->eng, path, version, 0, 0, 0, 0);
       continue;
     }
     int a = (int)json_integer_value(json_object_get(json_object_get(range, "start"), "line"));
     int b = (int)json_integer_value(json_object_get(json_object_get(range, "end"), "line"));
     int added = 0;
     for (size_t k = 0; text && k < tlen; k++) if (text[k] == '\n') added++;
-    lc_engine_change(s->eng, path, version, a + 1, b + 1, added);
+    int col0 = json_integer_value(json_object_get(json_object_get(range, "start"), "character")) == 0;
+    lc_engine_change(s->eng, path, version, a + 1, b + 1, added, col0);
   }
   lc_engine_changed(s->eng, path);
   free(path);
@@ -780,6 +781,20 @@ static void dispatch(lsp *s, lc_rpc_msg *m) {
     if (!strcmp(x->name, m->method)) { mt = x; break; }
   if (m->kind == LC_RPC_NOTIFICATION) {
     if (!strcmp(m->method, "exit")) { n_exit(s, m->params); return; }
+    if (!strcmp(m->method, "$/cancelRequest")) {
+      /* Only livecov/sync waits; everything else is answered at once. */
+      json_t *id = json_object_get(m->params, "id");
+      for (pending_sync **pp = &s->syncs; *pp; pp = &(*pp)->next) {
+        if (!json_equal((*pp)->id, id)) continue;
+        pending_sync *p = *pp;
+        *pp = p->next;
+        send_msg(s, lc_rpc_error(p->id, LC_RPC_ERR_REQUEST_CANCELLED, NULL, NULL));
+        json_decref(p->id);
+        free(p);
+        break;
+      }
+      return;
+    }
     if (s->state == ST_NEW || !mt || !mt->note) return;   /* ignored, per spec */
     if (s->state == ST_SHUTDOWN) return;
     mt->note(s, m->params);

@@ -4,6 +4,7 @@
 #include "lc_wire.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,16 @@ char *lc_wire_start(const char *name) {
   return dump_line(json_pack("{s:s, s:o}", "t", "start", "name", jstr(name)));
 }
 
+/* The runtime reports where a test failed as Lua names the chunk, often
+   relative to the root (the worker's directory): make it absolute and real
+   so the parent can match it with coverage paths. */
+static json_t *abs_file(const char *f) {
+  if (!f) return json_null();
+  char buf[PATH_MAX];
+  if (realpath(f, buf)) return jstr(buf);
+  return jstr(f);
+}
+
 char *lc_wire_test(const lc_test_result *r, lc_cov *cov, const char *output) {
   json_t *path = json_array();
   for (int i = 0; i < r->npath; i++) json_array_append_new(path, jstr(r->path[i]));
@@ -57,7 +68,7 @@ char *lc_wire_test(const lc_test_result *r, lc_cov *cov, const char *output) {
   json_t *o = json_pack("{s:s, s:o, s:o, s:i, s:s, s:o, s:o, s:o, s:i, s:f, s:o, s:o}",
     "t", "test", "name", jstr(r->name), "path", path, "line", r->line,
     "status", lc_status_name(r->status), "message", jstr(r->message),
-    "trace", jstr(r->trace), "fail_file", jstr(r->fail_file),
+    "trace", jstr(r->trace), "fail_file", abs_file(r->fail_file),
     "fail_line", r->fail_line, "ms", r->ms, "output", jstr(output),
     "points", points);
   return dump_line(o);

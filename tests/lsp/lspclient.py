@@ -19,6 +19,10 @@ def path_uri(path):
 
 class Client:
     def __init__(self, cmd, cwd=None, env=None):
+        # LIVECOV_WRAP (e.g. "valgrind --leak-check=full --error-exitcode=99")
+        # runs the server under a checker; exit codes then carry its verdict.
+        wrap = os.environ.get("LIVECOV_WRAP", "").split()
+        cmd = wrap + list(cmd)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, cwd=cwd, env=env)
         self.next_id = 0

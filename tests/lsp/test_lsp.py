@@ -1,0 +1,319 @@
+"""End-to-end tests of `livecov lsp`: the real server process, driven over
+pipes by lspclient.Client, with exact message contents asserted.
+
+Usage: test_lsp.py LIVECOV_BINARY [unittest args...]
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lspclient import Client, path_uri  # noqa: E402
+
+LIVECOV = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def make_project(extra=None):
+    d = tempfile.mkdtemp(prefix="livecov-lsp-")
+    root = os.path.join(d, "proj")
+    shutil.copytree(os.path.join(HERE, "fixture"), root)
+    for rel, text in (extra or {}).items():
+        p = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(text)
+    return root
+
+
+class ServerCase(unittest.TestCase):
+    extra_files = None
+    options = None
+
+    def setUp(self):
+        self.root = make_project(self.extra_files)
+        self.client = Client([LIVECOV, "lsp"])
+        self.init = self.client.initialize(self.root, self.options)
+        self.client.sync()
+
+    def tearDown(self):
+        if self.client.proc.poll() is None:
+            try:
+                self.client.shutdown_exit()
+            except Exception:
+                self.client.proc.kill()
+        shutil.rmtree(os.path.dirname(self.root), ignore_errors=True)
+
+    def uri(self, rel):
+        return path_uri(os.path.join(self.root, rel))
+
+    def last(self, method, uri):
+        items = [p for p in self.client.notifications(method) if p["uri"] == uri]
+        self.assertTrue(items, "no %s for %s" % (method, uri))
+        return items[-1]
+
+    def open_doc(self, rel, version=1):
+        path = os.path.join(self.root, rel)
+        with open(path) as f:
+            text = f.read()
+        self.client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": self.uri(rel), "languageId": "lua", "version": version, "text": text}})
+        return text
+
+    def save(self, rel, text=None):
+        if text is not None:
+            with open(os.path.join(self.root, rel), "w") as f:
+                f.write(text)
+        self.client.notify("textDocument/didSave", {"textDocument": {"uri": self.uri(rel)}})
+        self.client.sync()
+
+
+class Lifecycle(ServerCase):
+    def test_initialize_result(self):
+        r = self.init["result"]
+        self.assertEqual(r["serverInfo"]["name"], "livecov")
+        caps = r["capabilities"]
+        self.assertEqual(caps["positionEncoding"], "utf-16")
+        self.assertEqual(caps["textDocumentSync"], {"openClose": True, "change": 2,
+                                                   "save": {"includeText": False}})
+        self.assertTrue(caps["hoverProvider"])
+        self.assertEqual(caps["executeCommandProvider"]["commands"],
+                         ["livecov.runAll", "livecov.runFile", "livecov.writeLcov", "livecov.summary"])
+
+    def test_initial_run_progress_and_summary(self):
+        c = self.client
+        started = c.notifications("livecov/runStarted")
+        self.assertEqual(started[0]["reason"], "initial")
+        self.assertEqual(started[0]["specs"], [self.uri("spec/calc_spec.lua"), self.uri("spec/strutil_spec.lua")])
+        creates = [m for m in c.messages if m.get("method") == "window/workDoneProgress/create"]
+        self.assertEqual(len(creates), 1)
+        token = creates[0]["params"]["token"]
+        kinds = [p["value"]["kind"] for p in c.notifications("$/progress") if p["token"] == token]
+        self.assertEqual(kinds, ["begin", "report", "report", "end"])
+        reports = [p["value"]["message"] for p in c.notifications("$/progress") if p["value"]["kind"] == "report"]
+        self.assertTrue(reports[-1].startswith("2/2 files"))
+        s = c.notifications("livecov/summary")[-1]
+        self.assertEqual(s["tests"], {"success": 3, "failure": 1, "error": 1, "pending": 0})
+        self.assertEqual((s["files"], s["running"], s["disabled"]), (3, False, False))
+        self.assertEqual(s["perFile"][0]["uri"], self.uri("src/unused.lua"))
+        self.assertEqual(s["perFile"][0]["percent"], 0.0)
+
+    def test_shutdown_then_exit_code_0(self):
+        r, code = self.client.shutdown_exit()
+        self.assertIsNone(r["result"])
+        self.assertEqual(code, 0)
+
+    def test_exit_without_shutdown_code_1(self):
+        self.client.notify("exit")
+        self.assertEqual(self.client.proc.wait(20), 1)
+
+    def test_request_after_shutdown(self):
+        self.client.request("shutdown")
+        r = self.client.request("textDocument/hover", {"textDocument": {"uri": self.uri("src/calc.lua")},
+                                                       "position": {"line": 0, "character": 0}})
+        self.assertEqual(r["error"]["code"], -32600)
+        self.client.notify("exit")
+        self.assertEqual(self.client.proc.wait(20), 0)
+
+
+class Coverage(ServerCase):
+    def test_coverage_notification_exact(self):
+        cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
+        # 0-based lines: calc.unused's body (line 15) never runs; its `end`
+        # line holds the CLOSURE instruction of the main chunk, so it is hit.
+        self.assertEqual(cov["uncovered"], [14])
+        self.assertEqual(cov["covered"], [[0, 1], [2, 1], [3, 2], [4, 1], [6, 1], [7, 2],
+                                          [8, 1], [10, 1], [11, 1], [13, 1], [15, 1], [17, 1]])
+        self.assertEqual((cov["version"], cov["stale"], cov["partial"]), (None, False, []))
+        self.assertEqual(cov["failed"], [{"line": 8, "message": "./src/calc.lua:9: division by zero"}])
+
+    def test_matches_livecov_run(self):
+        out = os.path.join(os.path.dirname(self.root), "run.json")
+        subprocess.run([LIVECOV, "run", "--root", self.root, "--lpath", "./src/?.lua", "--json", out],
+                       stdout=subprocess.DEVNULL, check=False)
+        with open(out) as f:
+            data = json.load(f)
+        for fi in data["files"]:
+            cov = self.last("livecov/coverage", self.uri(fi["path"]))
+            self.assertEqual(sorted(l - 1 for l, h in fi["lines"] if h == 0), cov["uncovered"], fi["path"])
+            self.assertEqual(sorted([l - 1, h] for l, h in fi["lines"] if h > 0), cov["covered"], fi["path"])
+
+    def test_never_loaded_file_is_published(self):
+        cov = self.last("livecov/coverage", self.uri("src/unused.lua"))
+        self.assertEqual((cov["covered"], cov["uncovered"]), ([], [0, 1, 2]))
+
+    def test_diagnostics(self):
+        d = self.last("textDocument/publishDiagnostics", self.uri("src/calc.lua"))["diagnostics"]
+        self.assertEqual(d, [
+            {"range": {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 29}},
+             "severity": 1, "source": "livecov", "message": "./src/calc.lua:9: division by zero"},
+            {"range": {"start": {"line": 14, "character": 0}, "end": {"line": 14, "character": 23}},
+             "severity": 4, "source": "livecov", "message": "line 15 is not covered by any test"}])
+        spec = self.last("textDocument/publishDiagnostics", self.uri("spec/calc_spec.lua"))["diagnostics"]
+        self.assertEqual([(x["range"]["start"]["line"], x["severity"]) for x in spec], [(15, 1), (18, 1)])
+        self.assertIn("Expected objects to be equal.", spec[0]["message"])
+        self.assertEqual(self.last("textDocument/publishDiagnostics", self.uri("src/strutil.lua"))["diagnostics"], [])
+
+    def test_hover(self):
+        def hover(rel, line):
+            r = self.client.request("textDocument/hover", {"textDocument": {"uri": self.uri(rel)},
+                                                           "position": {"line": line, "character": 2}})
+            return r["result"] and r["result"]["contents"]["value"]
+        self.assertEqual(hover("src/calc.lua", 3),
+                         "livecov: 2 hits \u00b7 2 tests: calc \u203a adds, calc \u203a fails on purpose")
+        self.assertEqual(hover("src/calc.lua", 14), "livecov: not covered")
+        self.assertIsNone(hover("src/calc.lua", 1))            # blank line: nothing to say
+        self.assertIn("division by zero", hover("src/calc.lua", 8))
+
+    def test_tests_notification(self):
+        t = self.last("livecov/tests", self.uri("spec/calc_spec.lua"))["tests"]
+        self.assertEqual([(x["label"], x["status"], x["line"]) for x in t],
+                         [("adds", "success", 3), ("divides", "success", 7),
+                          ("fails on purpose", "failure", 13), ("errors in the module", "error", 17)])
+        self.assertEqual(t[1]["output"], "noise on stdout\nmore noise\n")
+        self.assertEqual((t[2]["failUri"], t[2]["failLine"]), (self.uri("spec/calc_spec.lua"), 15))
+
+    def test_test_coverage_request(self):
+        tid = self.uri("spec/strutil_spec.lua") + "::strutil uppercases"
+        r = self.client.request("livecov/testCoverage", {"id": tid})["result"]
+        self.assertEqual(r, {"files": [{"uri": self.uri("src/strutil.lua"), "lines": [3]}]})
+
+
+class Saves(ServerCase):
+    def test_save_reruns_only_affected_specs(self):
+        self.open_doc("src/strutil.lua")
+        self.save("src/strutil.lua")
+        started = self.client.notifications("livecov/runStarted")[-1]
+        self.assertEqual((started["reason"], started["specs"]), ("save", [self.uri("spec/strutil_spec.lua")]))
+
+    def test_save_fixing_a_test_clears_its_diagnostic(self):
+        self.open_doc("spec/calc_spec.lua")
+        path = os.path.join(self.root, "spec/calc_spec.lua")
+        text = open(path).read().replace("assert.are.equal(5, calc.add(2, 2))", "assert.are.equal(4, calc.add(2, 2))")
+        text = text.replace("calc.div(1, 0)", "assert.has_error(function() calc.div(1, 0) end)")
+        self.save("spec/calc_spec.lua", text)
+        self.assertEqual(self.last("textDocument/publishDiagnostics", self.uri("spec/calc_spec.lua"))["diagnostics"], [])
+        self.assertEqual(self.client.notifications("livecov/summary")[-1]["tests"],
+                         {"success": 5, "failure": 0, "error": 0, "pending": 0})
+
+    def test_edit_marks_stale_and_shifts(self):
+        self.open_doc("src/calc.lua", 1)
+        self.client.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri("src/calc.lua"), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                "text": "-- a\n-- b\n"}]})
+        self.client.sync()
+        cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
+        self.assertEqual((cov["stale"], cov["version"]), (True, 2))
+        self.assertEqual(cov["uncovered"], [16])
+        self.assertEqual(cov["covered"][0], [2, 1])
+
+    def test_new_module_reruns_all(self):
+        self.save("src/fresh.lua", "return 1\n")
+        started = self.client.notifications("livecov/runStarted")[-1]
+        self.assertEqual(len(started["specs"]), 2)
+
+
+class Malformed(unittest.TestCase):
+    def setUp(self):
+        self.root = make_project()
+        self.client = Client([LIVECOV, "lsp"])
+
+    def tearDown(self):
+        if self.client.proc.poll() is None:
+            self.client.proc.kill()
+        shutil.rmtree(os.path.dirname(self.root), ignore_errors=True)
+
+    def test_errors_and_recovery(self):
+        c = self.client
+        r = c.request("textDocument/hover", {})
+        self.assertEqual(r["error"]["code"], -32002)
+        c.send_raw(b"Content-Length: abc\r\n\r\n{}")
+        e = c.wait(lambda m: m.get("error", {}).get("code") == -32700)
+        self.assertIsNone(e["id"])
+        body = b"{not json"
+        c.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        e = c.wait(lambda m: m.get("error", {}).get("code") == -32700 and m not in [e])
+        self.assertIsNone(e["id"])
+        c.initialize(self.root)
+        self.assertEqual(c.request("no/such/method", {})["error"]["code"], -32601)
+        self.assertEqual(c.request("textDocument/hover", {"textDocument": {}})["error"]["code"], -32602)
+        self.assertEqual(c.request("textDocument/hover", [1, 2])["error"]["code"], -32602)
+        c.notify("unknown/notification", {})
+        c.sync()
+        r, code = c.shutdown_exit()
+        self.assertEqual(code, 0)
+
+
+class Sandbox(ServerCase):
+    extra_files = {
+        "spec/loop_spec.lua": 'describe("loop", function() it("spins", function() while true do end end) end)\n',
+        "spec/exit_spec.lua": 'describe("exit", function() it("exits", function() os.exit(3) end) end)\n',
+    }
+    options = {"timeoutMs": 1500}
+
+    def test_runaway_and_exit_reported_server_survives(self):
+        d = self.last("textDocument/publishDiagnostics", self.uri("spec/loop_spec.lua"))["diagnostics"]
+        self.assertEqual(len(d), 1)
+        self.assertIn("timed out after 1.5 s", d[0]["message"])
+        d = self.last("textDocument/publishDiagnostics", self.uri("spec/exit_spec.lua"))["diagnostics"]
+        self.assertEqual([x["message"] for x in d], ["os.exit(3) called"])
+        logs = [p["message"] for p in self.client.notifications("window/logMessage")]
+        self.assertTrue(any("timed out" in l for l in logs), logs)
+        # still serving
+        self.assertEqual(self.client.sync()["result"], {})
+
+    def test_no_orphan_workers_on_exit(self):
+        self.client.notify("workspace/executeCommand", {})  # ignored notification
+        self.client.request("workspace/executeCommand", {"command": "livecov.runAll"})
+        time.sleep(0.3)                      # the looping spec is running now
+        pid = self.client.proc.pid
+        self.client.notify("exit")
+        self.client.proc.wait(20)
+        out = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
+        workers = [l for l in out.splitlines() if "__worker" in l and self.root in l]
+        self.assertEqual(workers, [], "orphaned workers of %d" % pid)
+
+
+class Cancel(ServerCase):
+    extra_files = {
+        "spec/loop_spec.lua": 'describe("loop", function() it("spins", function() while true do end end) end)\n',
+    }
+    options = {"timeoutMs": 60000}
+
+    def setUp(self):
+        self.root = make_project(self.extra_files)
+        self.client = Client([LIVECOV, "lsp"])
+        self.init = self.client.initialize(self.root, self.options)
+
+    def test_cancel_request(self):
+        c = self.client
+        c.next_id += 1
+        rid = c.next_id
+        c.send({"jsonrpc": "2.0", "id": rid, "method": "livecov/sync", "params": {}})
+        c.notify("$/cancelRequest", {"id": rid})
+        r = c.wait(lambda m: m.get("id") == rid and "method" not in m)
+        self.assertEqual(r["error"]["code"], -32800)
+
+
+class Untrusted(ServerCase):
+    options = {"runTests": False}
+
+    def test_nothing_runs(self):
+        self.assertEqual(self.client.notifications("livecov/runStarted"), [])
+        msgs = [p["message"] for p in self.client.notifications("window/showMessage")]
+        self.assertTrue(any("not trusted" in m for m in msgs))
+        self.assertTrue(self.client.notifications("livecov/summary")[-1]["disabled"])
+        self.client.notify("workspace/didChangeConfiguration", {"settings": {"livecov": {"runTests": True}}})
+        self.client.sync()
+        self.assertEqual(self.client.notifications("livecov/runStarted")[-1]["reason"], "config")
+
+
+if __name__ == "__main__":
+    LIVECOV = os.path.abspath(sys.argv[1])
+    unittest.main(argv=[sys.argv[0]] + sys.argv[2:], verbosity=2)
