@@ -7,20 +7,26 @@
 ** pointer is seen for the first time.
 **
 ** Source pointers are stable only while the chunk's prototypes live, so the
-** first closure seen for each new source (always the chunk's main function,
-** because nested closures are made by running it) is anchored in the
-** registry until the state closes: its address cannot be reused meanwhile.
+** first closure seen for each new file-backed source (nearly always the
+** chunk's main function, because nested closures are made by running it) is
+** anchored in the registry until the state closes: its address cannot be
+** reused meanwhile.
+**
+** User code calling debug.sethook does not end recording: the state's
+** debug.sethook/gethook are replaced by versions that chain the user's hook
+** behind the recorder's (see "user hooks").
 */
 #include "lc_cov.h"
 #include "lc_lines.h"
 
 #include <lauxlib.h>
+#include <lualib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Source-pointer map entry: 'file' is -1 for chunks not backed by a file. */
+/* Source-pointer map entry: 'file' is -1 for files outside the root. */
 typedef struct srcslot { const char *src; int file; } srcslot;
 
 struct lc_cov {
@@ -180,6 +186,15 @@ int lc_cov_exec_from_file(lc_cov_file *f, char *err, size_t errlen) {
 
 /* {====================================================== source map */
 
+/*
+** Maps the source pointers of file-backed chunks ("@name") to file records.
+** Every pointer in the map belongs to a chunk whose first closure seen was
+** anchored, so the string cannot be freed and its address cannot be reused
+** while the state lives. Other sources (code loaded from a string, "=name")
+** are told apart by their first byte and never enter the map: they need no
+** anchor and cannot go stale.
+*/
+
 static size_t hash_ptr(const void *p, int cap) {
   uintptr_t x = (uintptr_t)p;
   x ^= x >> 17;
@@ -260,39 +275,54 @@ static int in_root(const char *root, const char *path) {
 }
 
 /*
-** First sight of a source pointer: find the file, anchor the closure, mark
-** the executable lines of its prototype tree. Runs inside the hook, where
-** 'ar' describes the running function.
+** First sight of a file-backed source pointer: find the file, anchor the
+** running closure, mark the executable lines of its prototype tree. Runs
+** inside the hook, where 'ar' describes the running function ("S" filled).
+** The first closure of a chunk to run is nearly always its main function;
+** when it is not (string.dump + load, or a chunk whose main function ran
+** while hooks were off), the file itself is compiled as well, so the record
+** still holds every executable line of the file.
 */
 static lc_cov_file *src_new(lc_cov *c, lua_State *L, lua_Debug *ar) {
-  int fileid = -1;
   lc_cov_file *f = NULL;
-  if (ar->source[0] == '@') {
-    char *path = resolve_path(c->root, ar->source + 1);
-    /* Only the project's files are recorded: libraries such as luassert
-       are neither reported nor worth a counter. */
-    if (path && in_root(c->root, path)) f = lc_cov_get(c, path);
-    free(path);
-    if (f) fileid = f->id;
-  }
-  if (src_insert(c, ar->source, fileid) != 0) return NULL;
-  if (lua_getinfo(L, "f", ar)) {        /* pushes the running closure */
-    if (f) {
-      f->loads++;
-      lc_lines_of_function(L, -1, mark_cb, f);
-    }
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &anchor_key) == LUA_TTABLE) {
-      lua_pushvalue(L, -2);
-      lua_rawseti(L, -2, ++c->anchors);
-    }
+  int is_main = ar->linedefined == 0;
+  const char *src = ar->source;
+  char *path = resolve_path(c->root, src + 1);
+  /* Only the project's files are recorded: libraries such as luassert
+     are neither reported nor worth a counter. */
+  if (path && in_root(c->root, path)) f = lc_cov_get(c, path);
+  free(path);
+  if (!lua_getinfo(L, "f", ar)) return NULL;   /* pushes the running closure */
+  /* Anchor first: an entry in the map must never outlive its string (a
+     memory error here leaves no entry behind). */
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &anchor_key) != LUA_TTABLE) {
     lua_pop(L, 2);
+    return NULL;
   }
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, ++c->anchors);
+  lua_pop(L, 1);
+  if (src_insert(c, src, f ? f->id : -1) != 0) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  c->last_src = src;
+  c->last_file = f;
+  if (f) {
+    f->loads++;
+    lc_lines_of_function(L, -1, mark_cb, f);
+    if (!is_main) {
+      char err[256];
+      lc_lines_of_file(f->path, mark_cb, f, err, sizeof err);  /* best effort */
+    }
+  }
+  lua_pop(L, 1);
   return f;
 }
 
 /* }====================================================== */
 
-/* {====================================================== the hook */
+/* {====================================================== recording */
 
 static void note_point(lc_cov *c, lc_cov_file *f, int line) {
   if (f->id >= c->capmarks) {
@@ -330,33 +360,217 @@ static void note_point(lc_cov *c, lc_cov_file *f, int line) {
   c->npoints++;
 }
 
-static void hook(lua_State *L, lua_Debug *ar) {
-  lc_cov *c = *(lc_cov **)lua_getextraspace(L);
+int lc_cov_record(lc_cov *c, lc_cov_file *f, int line, uint64_t n) {
+  if (line < 0) return 0;
+  if (line > f->maxline && lc_cov_reserve(f, line) != 0) return -1;
+  f->hits[line] += n;
+  if (c->testing) note_point(c, f, line);
+  return 0;
+}
+
+/*
+** One line event: the hot path. Per event, one lua_getinfo "S" (the source
+** pointer of the running function), one pointer compare against the last
+** file-backed source seen, one counter in a flat array. Sources that are
+** not files cost a byte compare; a new file costs one map lookup.
+*/
+static inline void on_line(lc_cov *c, lua_State *L, lua_Debug *ar) {
   lc_cov_file *f;
-  if (!lua_getinfo(L, "S", ar)) return;
-  if (ar->source == c->last_src) {
-    f = c->last_file;
-  } else {
-    srcslot *s = src_find(c, ar->source);
-    if (s) f = s->file >= 0 ? c->files[s->file] : NULL;
-    else f = src_new(c, L, ar);
-    c->last_src = ar->source;
-    c->last_file = f;
-  }
+  int line = ar->currentline;          /* set by Lua for line events */
   c->events++;
-  if (!f) return;
-  int line = ar->currentline;
+  if (!lua_getinfo(L, "S", ar)) return;
+  const char *src = ar->source;
+  if (src == c->last_src) {
+    f = c->last_file;
+  } else if (src[0] != '@') {
+    return;                            /* a string chunk, "=name", C */
+  } else {
+    srcslot *s = src_find(c, src);
+    if (!s) {
+      f = src_new(c, L, ar);           /* caches it when all went well */
+    } else {
+      f = s->file >= 0 ? c->files[s->file] : NULL;
+      c->last_src = src;
+      c->last_file = f;
+    }
+  }
+  if (!f || line < 0) return;          /* line -1: stripped debug info */
   if (line > f->maxline && lc_cov_reserve(f, line) != 0) return;
   f->hits[line]++;
   if (c->testing) note_point(c, f, line);
 }
 
+/* The hook of threads with no user hook: line events only. */
+static void hook_cov(lua_State *L, lua_Debug *ar) {
+  lc_cov *c = *(lc_cov **)lua_getextraspace(L);
+  if (c) on_line(c, L, ar);
+}
+
+/* }====================================================== */
+
+/* {====================================================== user hooks */
+
+/*
+** User code may call debug.sethook. In plain Lua that replaces whatever
+** hook the thread had, which would silently end coverage. So the sandbox's
+** debug.sethook/debug.gethook are replaced by the functions below: they keep
+** the user's hook function per thread in a weak table (as ldblib.c does),
+** set the thread's mask to the user's mask plus lines, and install a C hook
+** that records coverage and then calls the user's function exactly as
+** ldblib.c's hookf would. Whether the user asked for line events is encoded
+** in which C hook is installed, so threads created later inherit it, as
+** they inherit hooks in plain Lua.
+*/
+
+static const char userhook_key = 'u';  /* registry: thread -> user hook */
+
+static void call_user(lua_State *L, lua_Debug *ar) {
+  static const char *const names[] =
+    { "call", "return", "line", "count", "tail call" };
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &userhook_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushthread(L);
+  if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+    lua_pushstring(L, names[ar->event]);
+    if (ar->currentline >= 0) lua_pushinteger(L, ar->currentline);
+    else lua_pushnil(L);
+    lua_call(L, 2, 0);
+    lua_pop(L, 1);
+  } else {
+    lua_pop(L, 2);
+  }
+}
+
+/* User hook without line events: the line events are coverage only. */
+static void hook_user(lua_State *L, lua_Debug *ar) {
+  lc_cov *c = *(lc_cov **)lua_getextraspace(L);
+  if (ar->event == LUA_HOOKLINE) {
+    if (c) on_line(c, L, ar);
+    return;
+  }
+  call_user(L, ar);
+}
+
+/* User hook with line events. */
+static void hook_user_line(lua_State *L, lua_Debug *ar) {
+  lc_cov *c = *(lc_cov **)lua_getextraspace(L);
+  if (ar->event == LUA_HOOKLINE && c) on_line(c, L, ar);
+  call_user(L, ar);
+}
+
+static lua_State *arg_thread(lua_State *L, int *arg) {
+  if (lua_isthread(L, 1)) {
+    *arg = 1;
+    return lua_tothread(L, 1);
+  }
+  *arg = 0;
+  return L;
+}
+
+/* Pushes the key of 'L1' (the thread object) onto 'L'. */
+static void push_thread(lua_State *L, lua_State *L1) {
+  if (L == L1) {
+    lua_pushthread(L);
+  } else {
+    if (!lua_checkstack(L1, 1)) luaL_error(L, "stack overflow");
+    lua_pushthread(L1);
+    lua_xmove(L1, L, 1);
+  }
+}
+
+/* debug.sethook([thread,] hook, mask [, count]), as ldblib.c's db_sethook. */
+static int db_sethook(lua_State *L) {
+  int arg, mask, count;
+  lua_State *L1 = arg_thread(L, &arg);
+  lua_Hook h;
+  if (lua_isnoneornil(L, arg + 1)) {       /* turn the user's hook off */
+    lua_settop(L, arg + 1);
+    h = hook_cov;
+    mask = LUA_MASKLINE;
+    count = 0;
+  } else {
+    const char *smask = luaL_checkstring(L, arg + 2);
+    luaL_checktype(L, arg + 1, LUA_TFUNCTION);
+    count = (int)luaL_optinteger(L, arg + 3, 0);
+    mask = 0;
+    if (strchr(smask, 'c')) mask |= LUA_MASKCALL;
+    if (strchr(smask, 'r')) mask |= LUA_MASKRET;
+    if (count > 0) mask |= LUA_MASKCOUNT;
+    h = strchr(smask, 'l') ? hook_user_line : hook_user;
+    mask |= LUA_MASKLINE;
+  }
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &userhook_key) != LUA_TTABLE)
+    return luaL_error(L, "livecov: hook table missing");
+  push_thread(L, L1);
+  lua_pushvalue(L, arg + 1);
+  lua_rawset(L, -3);
+  lua_sethook(L1, h, mask, count);
+  return 0;
+}
+
+/* debug.gethook([thread]), as ldblib.c's db_gethook. */
+static int db_gethook(lua_State *L) {
+  int arg;
+  lua_State *L1 = arg_thread(L, &arg);
+  lua_Hook h = lua_gethook(L1);
+  int mask = lua_gethookmask(L1);
+  if (h != hook_user && h != hook_user_line) {
+    if (h == NULL || h == hook_cov) {      /* no user hook */
+      lua_pushnil(L);                      /* luaL_pushfail */
+      return 1;
+    }
+    lua_pushliteral(L, "external hook");
+  } else {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &userhook_key);
+    push_thread(L, L1);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (h == hook_user) mask &= ~LUA_MASKLINE;
+  }
+  char smask[5];
+  int i = 0;
+  if (mask & LUA_MASKCALL) smask[i++] = 'c';
+  if (mask & LUA_MASKRET) smask[i++] = 'r';
+  if (mask & LUA_MASKLINE) smask[i++] = 'l';
+  smask[i] = '\0';
+  lua_pushstring(L, smask);
+  lua_pushinteger(L, lua_gethookcount(L1));
+  return 3;
+}
+
+/* Creates the hook table and patches the debug library (protected). */
+static int install(lua_State *L) {
+  lua_newtable(L);                         /* thread -> user hook, weak keys */
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &userhook_key);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &anchor_key);
+  /* The state's debug library, opened now if need be: luaL_openlibs later
+     finds it in package.loaded and uses this very table. */
+  luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 0);
+  lua_pushcfunction(L, db_sethook);
+  lua_setfield(L, -2, "sethook");
+  lua_pushcfunction(L, db_gethook);
+  lua_setfield(L, -2, "gethook");
+  return 0;
+}
+
+/* }====================================================== */
+
 int lc_cov_attach(lc_cov *c, lua_State *L, const char *root) {
   free(c->root);
   c->root = root ? strdup(root) : NULL;
   if (root && !c->root) return -1;
-  lua_newtable(L);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &anchor_key);
+  lua_pushcfunction(L, install);
+  if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+    lua_pop(L, 1);
+    return -1;
+  }
   *(lc_cov **)lua_getextraspace(L) = c;
   /* Pointers of another state are meaningless here. */
   free(c->srctab);
@@ -364,7 +578,7 @@ int lc_cov_attach(lc_cov *c, lua_State *L, const char *root) {
   c->srccap = c->srcused = 0;
   c->last_src = NULL;
   c->last_file = NULL;
-  lua_sethook(L, hook, LUA_MASKLINE, 0);
+  lua_sethook(L, hook_cov, LUA_MASKLINE, 0);
   return 0;
 }
 
@@ -397,5 +611,3 @@ int lc_cov_test_end(lc_cov *c, lc_cov_point **points) {
   c->npoints = 0;
   return n;
 }
-
-/* }====================================================== */

@@ -31,10 +31,16 @@ lc_cov *lc_cov_new(void);
 void lc_cov_free(lc_cov *c);
 
 /*
-** Starts recording in 'L' (a fresh state, before any code runs): sets the
-** line hook and remembers the recorder in the state's extra space, so that
-** coroutines created later inherit both. Returns 0, or -1 on no memory.
-** 'root' (may be NULL) is the directory relative chunk names resolve from.
+** Hook mode. Starts recording in 'L' (a fresh state, before any code runs,
+** before or after its libraries are opened): sets the line hook and
+** remembers the recorder in the state's extra space, so that coroutines
+** created later inherit both. It also opens the state's debug library (if
+** not yet open) and replaces debug.sethook/debug.gethook with versions that
+** keep the user's hook running behind the recorder's, so user code setting
+** a hook sees plain Lua's behaviour and coverage goes on.
+** Only files under 'root' are recorded; relative chunk names ("@src/a.lua")
+** resolve from 'root' (NULL: record every file, names as given).
+** Returns 0, or -1 on no memory.
 */
 int lc_cov_attach(lc_cov *c, lua_State *L, const char *root);
 /* Stops recording in 'L'; the state may be closed afterwards. */
@@ -48,6 +54,13 @@ lc_cov_file *lc_cov_get(lc_cov *c, const char *path);
 
 /* Grows 'f' so that 'line' is addressable. 0, or -1 on no memory. */
 int lc_cov_reserve(lc_cov_file *f, int line);
+/*
+** Records 'n' executions of 'line' of 'f' (and notes the point for the
+** running test): the entry for recorders other than the line hook.
+** 0, or -1 on no memory.
+*/
+int lc_cov_record(lc_cov *c, lc_cov_file *f, int line, uint64_t n);
+
 /* Merging helpers: add hits / mark executable. 0, or -1 on no memory. */
 int lc_cov_add_hits(lc_cov_file *f, int line, uint64_t hits);
 int lc_cov_mark_exec(lc_cov_file *f, int line);

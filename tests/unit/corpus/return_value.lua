@@ -1,0 +1,5 @@
+-- a module that is only a return
+return {
+  answer = 42,
+  name = "x",
+}
