@@ -46,7 +46,12 @@ end
 
 local handlers = {}
 
-handlers["livecov/coverage"] = function(_, params)
+handlers["livecov/coverage"] = function(_, params, ctx)
+  local d = M.data[ctx.client_id]
+  if d and M.settings_for(d.trusted).runTests == false then
+    -- Nothing ran: the lines would all read "uncovered". Draw nothing.
+    return
+  end
   coverage.on_coverage(params)
 end
 
@@ -185,15 +190,21 @@ function M.get(bufnr)
   return client, M.data[id]
 end
 
---- Sends the current settings to every client (after setup() or a trust
---- change).
-function M.push_settings()
-  for _, id in pairs(M.by_root) do
+--- After a config change: recomputes each root's trust and sends the
+--- settings to clients whose settings changed (all of them when
+--- `settings_changed`).
+function M.refresh(settings_changed)
+  for root, id in pairs(M.by_root) do
     local client, d = vim.lsp.get_client_by_id(id), M.data[id]
     if client and d then
-      compat.client_notify(client, "workspace/didChangeConfiguration", {
-        settings = { livecov = M.settings_for(d.trusted) },
-      })
+      local trusted, reason = project.trust(root, config.current)
+      local changed = settings_changed or trusted ~= d.trusted
+      d.trusted, d.reason = trusted, reason
+      if changed then
+        compat.client_notify(client, "workspace/didChangeConfiguration", {
+          settings = { livecov = M.settings_for(trusted) },
+        })
+      end
     end
   end
 end
@@ -206,12 +217,7 @@ function M.trust_root(root)
   if compat.uv.fs_stat(marker) then
     compat.secure_trust(marker)
   end
-  local id = M.by_root[root]
-  local d = id and M.data[id]
-  if d and not d.trusted then
-    d.trusted, d.reason = true, "trusted with :LivecovTrust in this session"
-    M.push_settings()
-  end
+  M.refresh(false)
 end
 
 --- workspace/executeCommand on the buffer's client. `on_result(err, result)`
@@ -242,7 +248,7 @@ function M.sync(bufnr, timeout_ms)
   if not client then
     return false, "no client"
   end
-  local res, err = compat.client_request_sync(client, "livecov/sync", {}, timeout_ms or 10000, bufnr)
+  local res, err = compat.client_request_sync(client, "livecov/sync", vim.empty_dict(), timeout_ms or 10000, bufnr)
   if not res then
     return false, err
   end

@@ -51,7 +51,7 @@ function M.check()
   end
   local lv = lua ~= "" and compat.system({ lua, "-v" }) or nil
   if lv and lv:match("Lua 5%.4") then
-    h.ok(("%s: %s"):format(lua, lv))
+    h.ok(("%s: %s"):format(lua, lv:match("Lua 5%.4[%.%d]*")))
   elseif lv then
     h.warn(("%s is %s, not Lua 5.4"):format(lua, lv), { "Install lua5.4 (Debian: apt install lua5.4)" })
   else

@@ -65,9 +65,7 @@ function M.setup(opts)
   config.current = config.build(opts)
   M._init()
   require("livecov.coverage").redraw_all()
-  if not vim.deep_equal(old, config.current.settings) then
-    require("livecov.client").push_settings()
-  end
+  require("livecov.client").refresh(not vim.deep_equal(old, config.current.settings))
 end
 
 --- Attaches a buffer (0 = current) to its project's server.
