@@ -10,10 +10,12 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct run_ctx {
   const lc_run_opts *o;
@@ -22,6 +24,8 @@ typedef struct run_ctx {
   const char *path;
   size_t used, limit;
   int oom;
+  char **reads;               /* files reported through on_read */
+  int nreads, capreads;
 } run_ctx;
 
 const char *lc_status_name(lc_status s) {
@@ -65,6 +69,51 @@ static double now_ms(void) {
 
 static int h_now(lua_State *L) {
   lua_pushnumber(L, now_ms());
+  return 1;
+}
+
+/* Wall-clock time in seconds (busted.gettime). */
+static int h_gettime(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  lua_pushnumber(L, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+  return 1;
+}
+
+/* busted.sleep(seconds) */
+static int h_sleep(lua_State *L) {
+  double s = luaL_checknumber(L, 1);
+  if (s > 0) {
+    struct timespec ts;
+    ts.tv_sec = (time_t)s;
+    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0) {}
+  }
+  return 0;
+}
+
+/* A seed when the caller gave none (busted: /dev/urandom or os.time()). */
+static int h_random_seed(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  unsigned long v = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 16)
+                  ^ ((unsigned long)getpid() << 8);
+  lua_pushinteger(L, (lua_Integer)(v & 0x7fffffff));
+  return 1;
+}
+
+/* Real absolute path of a file, or nil when it does not exist. */
+static int h_realpath(lua_State *L) {
+  char buf[PATH_MAX];
+  const char *p = luaL_checkstring(L, 1);
+  if (realpath(p, buf)) lua_pushstring(L, buf);
+  else lua_pushnil(L);
+  return 1;
+}
+
+/* true once the memory limit has refused an allocation */
+static int h_oom(lua_State *L) {
+  lua_pushboolean(L, ctx_of(L)->oom);
   return 1;
 }
 
@@ -172,6 +221,79 @@ static int h_exit(lua_State *L) {
   return luaL_error(L, "os.exit(%d) called", code);
 }
 
+/* {====================================================== files read */
+
+static int in_root(const char *root, const char *path) {
+  size_t n = strlen(root);
+  if (n == 1 && root[0] == '/') return 1;
+  return strncmp(root, path, n) == 0 && path[n] == '/';
+}
+
+/* A file opened for reading: report it once if it is under the root. */
+static void note_read(run_ctx *x, const char *name) {
+  char buf[PATH_MAX];
+  if (!x->o->on_read || !realpath(name, buf) || !in_root(x->o->root, buf)) return;
+  for (int i = 0; i < x->nreads; i++)
+    if (!strcmp(x->reads[i], buf)) return;
+  if (x->nreads == x->capreads) {
+    int ncap = x->capreads ? x->capreads * 2 : 16;
+    char **nv = realloc(x->reads, (size_t)ncap * sizeof *nv);
+    if (!nv) return;
+    x->reads = nv;
+    x->capreads = ncap;
+  }
+  if (!(x->reads[x->nreads] = strdup(buf))) return;
+  x->nreads++;
+  x->o->on_read(x->o->ud, buf);
+}
+
+/* Copies argument 1 when it is a file name (a string), else "". */
+static void name_arg(lua_State *L, char *out, size_t n) {
+  out[0] = '\0';
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, 1, &len);
+    if (len < n && strlen(s) == len) memcpy(out, s, len + 1);
+  }
+}
+
+/* io.open and io.lines: the originals (upvalue 2), noting files read. */
+static int l_io_open(lua_State *L) {
+  run_ctx *x = lua_touserdata(L, lua_upvalueindex(1));
+  char name[PATH_MAX];
+  name_arg(L, name, sizeof name);
+  int reading = lua_type(L, 2) != LUA_TSTRING || strchr(lua_tostring(L, 2), 'r') != NULL;
+  int nargs = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_insert(L, 1);
+  lua_call(L, nargs, LUA_MULTRET);
+  if (name[0] && reading && !lua_isnoneornil(L, 1)) note_read(x, name);
+  return lua_gettop(L);
+}
+
+static int l_io_lines(lua_State *L) {
+  run_ctx *x = lua_touserdata(L, lua_upvalueindex(1));
+  char name[PATH_MAX];
+  name_arg(L, name, sizeof name);
+  int nargs = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_insert(L, 1);
+  lua_call(L, nargs, LUA_MULTRET);   /* raises when the file cannot be opened */
+  if (name[0]) note_read(x, name);
+  return lua_gettop(L);
+}
+
+static void wrap_io(lua_State *L, run_ctx *x, const char *field, lua_CFunction f) {
+  lua_getglobal(L, "io");
+  lua_pushlightuserdata(L, x);
+  lua_getfield(L, -2, field);
+  lua_pushcclosure(L, f, 2);
+  lua_setfield(L, -2, field);
+  lua_pop(L, 1);
+}
+
+/* }====================================================== */
+
 static void push_list(lua_State *L, const char *const *v, int n) {
   lua_createtable(L, n, 0);
   for (int i = 0; i < n; i++) {
@@ -180,15 +302,21 @@ static void push_list(lua_State *L, const char *const *v, int n) {
   }
 }
 
-/* Prepends 'pre' to package[field]. */
+/* Prepends 'pre' to package[field], folding ";;" as busted does. */
 static void prepend_path(lua_State *L, const char *field, const char *pre) {
   if (!pre || !*pre) return;
   lua_getglobal(L, "package");
   lua_getfield(L, -1, field);
   const char *cur = lua_tostring(L, -1);
   lua_pushfstring(L, "%s;%s", pre, cur ? cur : "");
-  lua_setfield(L, -3, field);
-  lua_pop(L, 2);
+  luaL_gsub(L, lua_tostring(L, -1), ";;", ";");
+  lua_setfield(L, -4, field);
+  lua_pop(L, 3);
+}
+
+static void set_bool(lua_State *L, const char *k, int v) {
+  lua_pushboolean(L, v);
+  lua_setfield(L, -2, k);
 }
 
 static int traceback(lua_State *L) {
@@ -210,6 +338,8 @@ static int run_protected(lua_State *L) {
   lua_pushcclosure(L, h_exit, 1);
   lua_setfield(L, -2, "exit");
   lua_pop(L, 1);
+  wrap_io(L, x, "open", l_io_open);
+  wrap_io(L, x, "lines", l_io_lines);
   if (luaL_loadbufferx(L, (const char *)lc_runtime_src, lc_runtime_len,
                        "=livecov.runtime", "t") != LUA_OK)
     return lua_error(L);
@@ -217,7 +347,9 @@ static int run_protected(lua_State *L) {
   lua_newtable(L);
   static const luaL_Reg fns[] = {
     { "test_begin", h_test_begin }, { "test_end", h_test_end },
-    { "test_discard", h_test_discard }, { "now", h_now }, { NULL, NULL } };
+    { "test_discard", h_test_discard }, { "now", h_now }, { "gettime", h_gettime },
+    { "sleep", h_sleep }, { "random_seed", h_random_seed }, { "realpath", h_realpath },
+    { "oom", h_oom }, { NULL, NULL } };
   lua_pushlightuserdata(L, x);
   luaL_setfuncs(L, fns, 1);
   lua_pushstring(L, x->path);
@@ -234,10 +366,19 @@ static int run_protected(lua_State *L) {
   lua_setfield(L, -2, "filter");
   push_list(L, o->filter_out, o->nfilter_out);
   lua_setfield(L, -2, "filter_out");
-  lua_pushboolean(L, o->shuffle);
-  lua_setfield(L, -2, "shuffle");
+  set_bool(L, "shuffle", o->shuffle);
+  set_bool(L, "sort", o->sort);
+  set_bool(L, "lazy", o->lazy);
+  set_bool(L, "no_auto_insulate", o->no_auto_insulate);
+  set_bool(L, "no_keep_going", o->no_keep_going);
+  set_bool(L, "list", o->list);
   lua_pushinteger(L, o->seed);
   lua_setfield(L, -2, "seed");
+  if (o->mem_limit % (1024 * 1024) == 0)
+    lua_pushfstring(L, "%d MB", (int)(o->mem_limit / (1024 * 1024)));
+  else
+    lua_pushfstring(L, "%I bytes", (lua_Integer)o->mem_limit);
+  lua_setfield(L, -2, "mem_limit_text");
   lua_call(L, 1, 0);
   return 0;
 }
@@ -277,5 +418,7 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
   sum->oom = x.oom;
   lc_cov_detach(cov, L);
   lua_close(L);
+  for (int i = 0; i < x.nreads; i++) free(x.reads[i]);
+  free(x.reads);
   return 0;
 }

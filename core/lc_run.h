@@ -15,12 +15,17 @@ typedef enum lc_status {
   LC_SUCCESS = 0,   /* passed */
   LC_FAILURE,       /* an assertion failed */
   LC_ERROR,         /* any other error, a crash, a timeout */
-  LC_PENDING        /* pending(), or an it() without body */
+  LC_PENDING        /* pending(), registered or called inside a test */
 } lc_status;
 
 const char *lc_status_name(lc_status s);    /* "success", "failure", ... */
 
-/* One finished test. Strings are owned by the runner; copy what you keep. */
+/*
+** One finished test, or one error outside a test (a hook, a describe body,
+** the file itself: busted counts those as errors too, named after the
+** block, e.g. "Money before_each"). Strings are owned by the runner; copy
+** what you keep.
+*/
 typedef struct lc_test_result {
   const char *name;         /* full name, describe names and it name joined by ' ' */
   const char **path;        /* the same as a list: describe..., it */
@@ -55,12 +60,20 @@ typedef struct lc_run_opts {
   int shuffle;                /* run tests in random order (busted --shuffle) */
   long seed;                  /* seed for shuffle and randomize */
   int per_test;               /* record per-test coverage points */
+  int sort;                   /* run tests sorted by name (busted --sort-tests) */
+  int lazy;                   /* setup/teardown mean lazy_setup/lazy_teardown */
+  int no_auto_insulate;       /* the file is not insulated (--no-auto-insulate) */
+  int no_keep_going;          /* stop after the first error or failure */
+  int list;                   /* report the tests without running them */
   /* Callbacks, all optional. 'ud' is passed back untouched. */
   void (*on_test_start)(void *ud, const char *name);
   void (*on_test)(void *ud, const lc_test_result *r);
   /* os.exit(code) in test code: the caller may end the process here; if it
      returns, os.exit raises an error instead. */
   void (*on_exit)(void *ud, int code);
+  /* A file under the root was opened for reading (io.open, io.lines):
+     its real absolute path, once per path and run. */
+  void (*on_read)(void *ud, const char *path);
   void *ud;
 } lc_run_opts;
 

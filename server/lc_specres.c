@@ -35,6 +35,8 @@ void lc_specres_free(lc_specres *r) {
   if (!r) return;
   for (int i = 0; i < r->ntests; i++) free_test(&r->tests[i]);
   free(r->tests);
+  for (int i = 0; i < r->nreads; i++) free(r->reads[i]);
+  free(r->reads);
   lc_cov_free(r->cov);
   free(r->spec);
   free(r->running);
@@ -52,6 +54,19 @@ lc_testrec *lc_specres_add_test(lc_specres *r) {
   lc_testrec *t = &r->tests[r->ntests++];
   memset(t, 0, sizeof *t);
   return t;
+}
+
+int lc_specres_add_read(lc_specres *r, const char *path) {
+  if (r->nreads == r->capreads) {
+    int ncap = r->capreads ? r->capreads * 2 : 8;
+    char **nv = realloc(r->reads, (size_t)ncap * sizeof *nv);
+    if (!nv) return -1;
+    r->reads = nv;
+    r->capreads = ncap;
+  }
+  if (!(r->reads[r->nreads] = strdup(path))) return -1;
+  r->nreads++;
+  return 0;
 }
 
 void lc_specres_count(const lc_specres *r, int *ok, int *fail, int *err, int *pend) {

@@ -36,12 +36,16 @@ typedef struct lc_specres {
   int timed_out;
   int finished;             /* the worker sent its final record */
   double ms;                /* wall time of the worker */
+  char **reads;             /* files under the root read via io.open/io.lines */
+  int nreads, capreads;
 } lc_specres;
 
 lc_specres *lc_specres_new(const char *spec);
 void lc_specres_free(lc_specres *r);
 /* Appends a zeroed test record (owned by 'r'); NULL on no memory. */
 lc_testrec *lc_specres_add_test(lc_specres *r);
+/* Notes a file read by the spec (absolute path, copied). 0 or -1. */
+int lc_specres_add_read(lc_specres *r, const char *path);
 /* Counts tests by status into the four counters (any may be NULL). */
 void lc_specres_count(const lc_specres *r, int *ok, int *fail, int *err, int *pend);
 

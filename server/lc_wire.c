@@ -90,6 +90,10 @@ char *lc_wire_cov(lc_cov *cov) {
   return dump_line(json_pack("{s:s, s:o}", "t", "cov", "files", files));
 }
 
+char *lc_wire_read(const char *path) {
+  return dump_line(json_pack("{s:s, s:o}", "t", "read", "path", jstr(path)));
+}
+
 char *lc_wire_end(void) {
   return dump_line(json_pack("{s:s}", "t", "end"));
 }
@@ -210,6 +214,10 @@ static int apply(lc_specres *r, const char *line, size_t n) {
     r->running = dupj(o, "name");
   } else if (!strcmp(t, "test")) rc = apply_test(r, o);
   else if (!strcmp(t, "cov")) rc = apply_cov(r, o);
+  else if (!strcmp(t, "read")) {
+    const char *p = json_string_value(json_object_get(o, "path"));
+    rc = p ? lc_specres_add_read(r, p) : -1;
+  }
   else if (!strcmp(t, "end")) r->finished = 1;
   json_decref(o);
   return rc;

@@ -4,6 +4,7 @@
 **   {"t":"start","name":N}                  a test begins (for crash reports)
 **   {"t":"test", name, path, line, status, message, trace, fail_file,
 **    fail_line, ms, output, points:{path:[line...]}}   a test finished
+**   {"t":"read","path":P}                  the spec read a file under the root
 **   {"t":"cov","files":[{path, loads, exec:[line...], hits:[[line,n]...]}]}
 **   {"t":"end"}                             the worker is done
 ** Lines are 1-based here (Lua's); the LSP layer converts.
@@ -19,6 +20,7 @@
 char *lc_wire_start(const char *name);
 char *lc_wire_test(const lc_test_result *r, lc_cov *cov, const char *output);
 char *lc_wire_cov(lc_cov *cov);
+char *lc_wire_read(const char *path);
 char *lc_wire_end(void);
 /* }=== */
 

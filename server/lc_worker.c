@@ -2,7 +2,10 @@
 ** lc_worker.c: the worker process. Arguments describe one job:
 **   __worker --root DIR --spec FILE [--lpath P] [--cpath P] [--helper F]...
 **            [--tag T]... [--exclude-tag T]... [--filter P]... [--filter-out P]...
-**            [--shuffle] [--seed N] [--per-test] [--mem-limit BYTES]
+**            [--shuffle] [--seed N] [--sort] [--lazy] [--no-auto-insulate]
+**            [--no-keep-going] [--list] [--per-test] [--mem-limit BYTES]
+** Its stdin is empty (/dev/null); its stdout is captured per test and sent
+** with each test's record.
 */
 #include "lc_worker.h"
 #include "lc_run.h"
@@ -66,6 +69,11 @@ static void on_start(void *ud, const char *name) {
   emit(lc_wire_start(name));
 }
 
+static void on_read(void *ud, const char *path) {
+  (void)ud;
+  emit(lc_wire_read(path));
+}
+
 static void on_test(void *ud, const lc_test_result *r) {
   worker *w = ud;
   char *out = take_output(w);
@@ -115,6 +123,11 @@ int lc_worker_main(int argc, char **argv) {
     int bad = 0;
     if (!strcmp(a, "--shuffle")) { o.shuffle = 1; continue; }
     if (!strcmp(a, "--per-test")) { o.per_test = 1; continue; }
+    if (!strcmp(a, "--sort")) { o.sort = 1; continue; }
+    if (!strcmp(a, "--lazy")) { o.lazy = 1; continue; }
+    if (!strcmp(a, "--no-auto-insulate")) { o.no_auto_insulate = 1; continue; }
+    if (!strcmp(a, "--no-keep-going")) { o.no_keep_going = 1; continue; }
+    if (!strcmp(a, "--list")) { o.list = 1; continue; }
     if (!v) { fprintf(stderr, "livecov worker: %s needs a value\n", a); return 2; }
     i++;
     if (!strcmp(a, "--root")) o.root = v;
@@ -139,6 +152,8 @@ int lc_worker_main(int argc, char **argv) {
     fprintf(stderr, "livecov worker: cannot enter %s: %s\n", o.root, strerror(errno));
     return 2;
   }
+  /* Tests read an empty stdin, whoever started the worker. */
+  if (!freopen("/dev/null", "r", stdin)) { /* keep the inherited one */ }
   worker w;
   memset(&w, 0, sizeof w);
   /* Capture the test's stdout in an anonymous file, read back per test. */
@@ -154,6 +169,7 @@ int lc_worker_main(int argc, char **argv) {
   o.on_test_start = on_start;
   o.on_test = on_test;
   o.on_exit = on_exit_cb;
+  o.on_read = on_read;
   o.ud = &w;
   lc_run_summary sum;
   int rc = lc_run_file(&o, spec, w.cov, &sum);
