@@ -155,10 +155,9 @@ function T.project(name)
 end
 
 function T.cleanup()
-  for _, c in ipairs(vim.lsp.get_active_clients and vim.lsp.get_active_clients() or {}) do
-    pcall(function()
-      c.stop(true)
-    end)
+  local compat = require("livecov.compat")
+  for _, c in ipairs(T.clients()) do
+    pcall(compat.client_stop, c, true)
   end
   if os.getenv("LIVECOV_TEST_KEEP") then
     return
@@ -187,6 +186,11 @@ end
 -- }======================================================
 
 -- {====================================================== livecov helpers
+
+--- Every LSP client (vim.lsp.get_clients on 0.10+).
+function T.clients()
+  return (vim.lsp.get_clients or vim.lsp.get_active_clients)()
+end
 
 --- The server binary; nil when the build did not pass it.
 function T.bin()

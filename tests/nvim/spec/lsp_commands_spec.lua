@@ -53,11 +53,18 @@ T.test(":LivecovSummary qf fills the quickfix list", function()
   vim.cmd("buffer " .. buf)
 end)
 
+T.test("status() for the statusline", function()
+  T.match("^livecov %d+%.%d%%$", require("livecov").status(buf))
+  T.eq("", require("livecov").status(vim.api.nvim_create_buf(false, true)), "none for a scratch buffer")
+end)
+
 T.test(":LivecovLcov writes an LCOV report", function()
   local path = vim.fn.tempname() .. ".info"
   vim.cmd("LivecovLcov " .. vim.fn.fnameescape(path))
+  -- Until the last record is there: the file may be read while being written.
   local text = T.wait(function()
-    return T.read(path)
+    local t = T.read(path)
+    return t and t:find("end_of_record\n$") and t
   end, 10000, "lcov file written")
   T.match("SF:.*src/calc%.lua", text)
   T.match("end_of_record", text)

@@ -73,7 +73,7 @@ T.test("one client per root", function()
   T.eq(2, vim.tbl_count(ids))
   T.ok(ids[calc] and ids[examples] and ids[calc] ~= ids[examples])
   local n = 0
-  for _, c in ipairs(vim.lsp.get_active_clients()) do
+  for _, c in ipairs(T.clients()) do
     if c.name == "livecov" then
       n = n + 1
     end

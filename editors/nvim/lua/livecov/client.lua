@@ -169,11 +169,12 @@ function M.attach(bufnr)
   return id
 end
 
---- The client for a buffer: the one it is attached to, else the only one.
-function M.get(bufnr)
+--- The client for a buffer: the one it is attached to, else (unless
+--- `strict`) the only one.
+function M.get(bufnr, strict)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local id = M.by_buf[bufnr]
-  if not id then
+  if not id and not strict then
     local only
     for _, cid in pairs(M.by_root) do
       if only then

@@ -34,7 +34,8 @@ M.client_stop = method_caller("stop")
 
 --- Starts (or reuses) a client for `config.root_dir` and attaches `bufnr`.
 --- Returns the client id, or nil and an error message.
-if vim.lsp.start then
+M.has_lsp_start = vim.lsp.start ~= nil
+if M.has_lsp_start then
   function M.lsp_start(config, bufnr)
     local ok, id = pcall(vim.lsp.start, config, {
       bufnr = bufnr,

@@ -1,5 +1,5 @@
 -- livecov: live test coverage of Lua 5.4 code, from the livecov language
--- server. Public API: setup(), start(), toggle(), sync(). See :help livecov.
+-- server. Public API: setup(), start(), toggle(), status(), sync(). See :help livecov.
 
 local config = require("livecov.config")
 
@@ -38,6 +38,12 @@ function M._init()
     group = group,
     callback = function()
       require("livecov.signs").define()
+    end,
+  })
+  vim.api.nvim_create_autocmd("BufWipeout", {
+    group = group,
+    callback = function(args)
+      require("livecov.client").by_buf[args.buf] = nil
     end,
   })
   vim.api.nvim_create_autocmd("BufEnter", {
@@ -79,6 +85,28 @@ end
 --- Shows (true), hides (false) or toggles (nil) coverage marks.
 function M.toggle(on)
   return require("livecov.coverage").toggle(on)
+end
+
+--- A short status for the statusline: "livecov 84.6%", "livecov 84.6% 1 failed",
+--- "livecov running", "livecov untrusted"; "" when the buffer has no server.
+function M.status(bufnr)
+  local _, d = require("livecov.client").get(bufnr or 0, true)
+  if not d then
+    return ""
+  end
+  if not d.trusted then
+    return "livecov untrusted"
+  end
+  if d.running then
+    return "livecov running"
+  end
+  local s = d.summary
+  if not s or type(s.percent) ~= "number" then
+    return "livecov"
+  end
+  local t = s.tests or {}
+  local failed = (tonumber(t.failure) or 0) + (tonumber(t.error) or 0)
+  return ("livecov %.1f%%%s"):format(s.percent, failed > 0 and (" " .. failed .. " failed") or "")
 end
 
 --- Waits until the buffer's server is idle (the livecov/sync request).
