@@ -2,12 +2,11 @@
 ** lc_project.c: project discovery (directory walk, busted and LuaCov rules).
 */
 #include "lc_project.h"
+#include "lc_conf.h"
 #include "lc_pat.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <lauxlib.h>
-#include <lualib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,46 +240,59 @@ int lc_project_add_paths(lc_project *p, char **paths, int n, char *err, size_t e
   return 0;
 }
 
-/* .luacov is a Lua file of assignments (LuaCov runs it with a table as its
-   environment); only include/exclude matter for reporting. */
-int lc_project_read_luacov(lc_project *p, char *err, size_t errlen) {
-  char path[PATH_MAX];
-  struct stat st;
-  if (join_path(path, p->root, ".luacov") != 0) return 0;
-  if (stat(path, &st) != 0) return 0;
-  lua_State *L = luaL_newstate();
-  if (!L) { snprintf(err, errlen, "out of memory"); return -1; }
-  luaL_openlibs(L);
-  int rc = 0;
-  if (luaL_loadfilex(L, path, "t") != LUA_OK) {
-    snprintf(err, errlen, "%s", lua_tostring(L, -1));
-    rc = -1;
-  } else {
-    lua_newtable(L);                       /* the environment */
-    lua_pushvalue(L, -1);
-    lua_setupvalue(L, -3, 1);
-    lua_insert(L, -2);
-    if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-      snprintf(err, errlen, "%s", lua_tostring(L, -1));
-      rc = -1;
-    } else {
-      if (!lua_istable(L, -1)) { lua_pop(L, 1); lua_pushvalue(L, -1); }
-      const char *keys[] = { "include", "exclude" };
-      lc_strv *dst[] = { &p->include, &p->exclude };
-      for (int k = 0; k < 2; k++) {
-        lua_getfield(L, -1, keys[k]);
-        if (lua_istable(L, -1)) {
-          lua_Integer n = luaL_len(L, -1);
-          for (lua_Integer i = 1; i <= n; i++) {
-            lua_rawgeti(L, -1, i);
-            if (lua_isstring(L, -1)) lc_strv_push(dst[k], lua_tostring(L, -1));
-            lua_pop(L, 1);
-          }
-        }
-        lua_pop(L, 1);
+/* {====================================================== .luacov */
+
+/* A Lua pattern matching 's' literally. */
+static void pat_escape(char *out, size_t n, const char *s, size_t len) {
+  size_t o = 0;
+  for (size_t i = 0; i < len && o + 3 < n; i++) {
+    if (strchr("^$()%.[]*+-?", s[i])) out[o++] = '%';
+    out[o++] = s[i];
+  }
+  out[o] = '\0';
+}
+
+/* LuaCov's keys that decide what is reported: include and exclude (Lua
+   patterns on root-relative paths without ".lua") and modules (module
+   name -> file, or "name.*" -> directory), which adds to include. */
+static int luacov_key(void *ud, const lc_conf_value *v) {
+  lc_project *p = ud;
+  lc_strv *dst = !strcmp(v->key, "include") ? &p->include
+               : !strcmp(v->key, "exclude") ? &p->exclude : NULL;
+  if (dst && v->type == LC_CONF_LIST) {
+    for (int i = 0; i < v->nlist; i++)
+      if (lc_strv_push(dst, v->list[i])) return -1;
+  } else if (!strcmp(v->key, "modules") && v->type == LC_CONF_MAP) {
+    for (int i = 0; i + 1 < v->nlist; i += 2) {
+      const char *name = v->list[i], *file = v->list[i + 1];
+      char pat[PATH_MAX * 2 + 8], esc[PATH_MAX * 2];
+      size_t len = strlen(file);
+      if (strncmp(file, "./", 2) == 0) { file += 2; len -= 2; }
+      if (strchr(name, '*')) {
+        while (len && file[len - 1] == '/') len--;
+        pat_escape(esc, sizeof esc, file, len);
+        snprintf(pat, sizeof pat, "^%s/", esc);
+      } else {
+        if (len > 4 && !strcmp(file + len - 4, ".lua")) len -= 4;
+        pat_escape(esc, sizeof esc, file, len);
+        snprintf(pat, sizeof pat, "^%s$", esc);
       }
+      if (lc_strv_push(&p->include, pat)) return -1;
     }
   }
-  lua_close(L);
-  return rc;
+  return 0;
 }
+
+int lc_project_read_luacov_file(lc_project *p, const char *path, char *err, size_t errlen) {
+  int rc = lc_conf_luacov(path, luacov_key, p, err, errlen);
+  return rc < 0 ? -1 : 0;
+}
+
+/* .luacov is a Lua file LuaCov runs for its settings (lc_conf_luacov). */
+int lc_project_read_luacov(lc_project *p, char *err, size_t errlen) {
+  char path[PATH_MAX];
+  if (join_path(path, p->root, ".luacov") != 0) return 0;
+  return lc_project_read_luacov_file(p, path, err, errlen);
+}
+
+/* }====================================================== */

@@ -29,8 +29,11 @@ typedef struct lc_project {
    Returns 0, or -1 with a message in 'err'. */
 int lc_project_init(lc_project *p, const char *root, char *err, size_t errlen);
 void lc_project_free(lc_project *p);
-/* Reads .luacov (include/exclude) if present. 0, or -1 with a message. */
+/* Reads .luacov (include/exclude/modules) if present. 0, or -1 with a message. */
 int lc_project_read_luacov(lc_project *p, char *err, size_t errlen);
+/* The same from another file (busted --coverage-config-file); a missing
+   file is not an error. */
+int lc_project_read_luacov_file(lc_project *p, const char *path, char *err, size_t errlen);
 /* Walks the tree: fills 'specs' (from test_dirs) and 'sources'. */
 int lc_project_scan(lc_project *p, char *err, size_t errlen);
 /* Expands command-line paths (files or directories) into 'specs'. */
