@@ -1,7 +1,7 @@
 -- gen_doc.lua: writes the options section of doc/livecov.txt from the
 -- config schema (lua/livecov/config.lua), so the two cannot drift.
 --
--- Regenerate (from editors/nvim):
+-- Regenerate: `cmake --build build --target nvim_doc`, or from editors/nvim:
 --   nvim --headless --noplugin -u NONE --cmd "set rtp^=." \
 --     -c "lua dofile('scripts/gen_doc.lua').write('doc/livecov.txt')" -c "qa!"
 -- tests/nvim/spec/doc_spec.lua fails when the file is not up to date.

@@ -89,7 +89,12 @@ function M.draw(bufnr, marks, stale)
     return a.lnum < b.lnum
   end)
   if #list > 0 then
-    vim.fn.sign_placelist(list)
+    -- Fails only if someone undefined our signs; say so once, do not raise
+    -- from inside an LSP handler.
+    local ok, err = pcall(vim.fn.sign_placelist, list)
+    if not ok then
+      vim.notify_once("livecov: cannot place signs: " .. tostring(err), vim.log.levels.WARN)
+    end
   end
 end
 
