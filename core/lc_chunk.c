@@ -39,7 +39,10 @@ typedef struct store {          /* what priv_ points to */
 
 static int need(reader *r, size_t n) {
   if (r->err) return 0;
-  if ((size_t)(r->end - r->p) < n) { r->err = LC_CHUNK_ETRUNC; return 0; }
+  if (r->p > r->end || (size_t)(r->end - r->p) < n) {
+    r->err = LC_CHUNK_ETRUNC;
+    return 0;
+  }
   return 1;
 }
 
@@ -205,6 +208,7 @@ static size_t header_size(void) {
 int lc_chunk_parse(const void *buf, size_t size, lc_chunk *out) {
   memset(out, 0, sizeof *out);
   if (!lc_chunk_header_ok(buf, size)) return LC_CHUNK_EHEADER;
+  if (size < header_size()) return LC_CHUNK_ETRUNC;   /* no upvalue count */
   reader r = { (const unsigned char *)buf + header_size(),
                (const unsigned char *)buf + size, 0 };
   builder b = { NULL, 0, 0 };

@@ -499,6 +499,7 @@ static int db_sethook(lua_State *L) {
     if (strchr(smask, 'r')) mask |= LUA_MASKRET;
     if (count > 0) mask |= LUA_MASKCOUNT;
     h = strchr(smask, 'l') ? hook_user_line : hook_user;
+    if (mask == 0 && h == hook_user) h = hook_cov;  /* lua_sethook: mask 0 is off */
     mask |= LUA_MASKLINE;
   }
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &userhook_key) != LUA_TTABLE)

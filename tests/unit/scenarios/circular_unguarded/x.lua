@@ -1,0 +1,2 @@
+local y = require "y"
+return { y = y }

@@ -1,0 +1,2 @@
+local x = require "x"
+return { x = x }

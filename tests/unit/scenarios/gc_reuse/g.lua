@@ -1,0 +1,3 @@
+return function(i)
+  return i * 2
+end

@@ -1,0 +1,2 @@
+local x = 2
+return x * 21

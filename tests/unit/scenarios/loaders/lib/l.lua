@@ -1,0 +1,3 @@
+local a = 40
+local b = 2
+return a + b

@@ -1,0 +1,3 @@
+local t = {}
+t[1] = "lf"
+return t[1]

@@ -1,0 +1,3 @@
+local M = {}
+M.v = "custom"
+return M

@@ -1,0 +1,3 @@
+return { f = function(x)
+  return x + 1
+end }

@@ -1,0 +1,9 @@
+local M = {}
+function M.run(n)
+  local s = 0
+  for i = 1, n do
+    s = s + i
+  end
+  return s
+end
+return M
