@@ -1,14 +1,20 @@
 /*
-** lc_cli.c: `livecov run`. Discovers the spec files, runs each in a worker
-** process (in parallel), merges the results in spec order (so -j1 and -jN
-** print the same), and writes the terminal report and the files asked for.
+** lc_cli.c: `livecov run`, a drop-in for `busted` (+ LuaCov). Settings come
+** from the command line, then the project's .busted task, then busted's
+** defaults; spec files are discovered as busted does and each runs in a
+** worker process (in parallel); results are merged in spec order (so -j1
+** and -jN print the same) and reported in busted's output formats, with
+** coverage reports on top.
 */
 #include "lc_cli.h"
+#include "lc_conf.h"
 #include "lc_pat.h"
 #include "lc_pool.h"
 #include "lc_project.h"
+#include "lc_report.h"
 #include "lc_results.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,39 +22,221 @@
 #include <uv.h>
 
 static const char usage[] =
-  "usage: livecov run [options] [paths...]\n"
+  "usage: livecov run [options] [ROOT...]\n"
   "Runs the project's busted specs (or the given spec files, directories or\n"
-  "plain Lua scripts) with line coverage and prints a report.\n"
+  "plain Lua scripts) with line coverage. Settings come from these options,\n"
+  "then the .busted file (task `default`, or --run TASK), then busted's defaults.\n"
   "\n"
-  "  --root DIR            project root (default: current directory)\n"
-  "  --lcov FILE           write lcov coverage to FILE\n"
-  "  --json FILE           write the JSON report (schema in ARCHITECTURE.md)\n"
-  "  -j, --jobs N          worker processes (default: number of cores)\n"
-  "  --timeout MS          time limit per spec file (default 10000)\n"
-  "  --memory-limit MB     memory limit per spec file (default 1024)\n"
-  "  -o, --output FORMAT   utfTerminal (default), plainTerminal\n"
-  "  -p, --pattern PAT     spec file name pattern (default _spec)\n"
-  "  --exclude-pattern PAT skip spec files whose name matches\n"
-  "  -t, --tags TAGS       run only tests with these tags (comma separated)\n"
-  "  --exclude-tags TAGS   skip tests with these tags\n"
-  "  --filter PAT          run only tests whose full name matches\n"
-  "  --filter-out PAT      skip tests whose full name matches\n"
-  "  -m, --lpath PATH      prepend to package.path\n"
-  "  --cpath PATH          prepend to package.cpath\n"
-  "  --helper FILE         run FILE before each spec file\n"
-  "  --shuffle, --seed N   randomise test order\n"
-  "  --coverage            accepted for busted compatibility (always on)\n"
-  "  -v, --verbose         print every test and captured output\n"
-  "  -h, --help            this text\n";
+  "busted's options:\n"
+  "  -C, --directory DIR       project root (default: current directory); alias --root\n"
+  "  -f, --config-file FILE    configuration file (default: ROOT/.busted)\n"
+  "  -r, --run TASK            task of the configuration file (default: default)\n"
+  "  -p, --pattern PAT         spec file name pattern (default: _spec)\n"
+  "      --exclude-pattern PAT skip spec files whose name matches\n"
+  "  -t, --tags TAGS           run only tests with these #tags (comma separated)\n"
+  "      --exclude-tags TAGS   skip tests with these #tags\n"
+  "      --filter PAT          run only tests whose full name matches\n"
+  "      --filter-out PAT      skip tests whose full name matches\n"
+  "  -m, --lpath PATH          prepend to package.path (default: ./src/?.lua;...)\n"
+  "      --cpath PATH          prepend to package.cpath (default: ./csrc/?.so;...)\n"
+  "      --helper FILE         run FILE (or require a module) before each spec file\n"
+  "  -o, --output FORMAT       utfTerminal, plainTerminal, TAP, json, junit\n"
+  "  -Xoutput OPTION           for junit: the file to write\n"
+  "  -v, --[no-]verbose        tracebacks, and the output of passing tests\n"
+  "  -l, --list                list the tests instead of running them\n"
+  "      --[no-]shuffle        randomise file and test order (--shuffle-files/-tests)\n"
+  "      --[no-]sort           sort file and test order (--sort-files/-tests)\n"
+  "      --seed N              random seed for shuffling\n"
+  "      --[no-]lazy           setup/teardown are lazy_setup/lazy_teardown\n"
+  "      --[no-]auto-insulate  insulate each spec file (default on)\n"
+  "  -k, --[no-]keep-going     go on after an error or failure (default on)\n"
+  "  -R, --[no-]recursive      search ROOT directories recursively (default on)\n"
+  "      --[no-]suppress-pending  leave pending tests out of the output\n"
+  "  -c, --[no-]coverage       accepted: livecov always measures coverage\n"
+  "      --coverage-config-file FILE  LuaCov configuration (default: ROOT/.luacov)\n"
+  "      --lua LUA             ignored: specs run on livecov's own Lua 5.4\n"
+  "\n"
+  "livecov's options:\n"
+  "      --lcov FILE           write lcov coverage to FILE\n"
+  "      --json FILE           write the JSON report (tests, per-test lines, coverage)\n"
+  "      --cobertura FILE      write Cobertura XML coverage to FILE\n"
+  "  -j, --jobs N              worker processes (default: number of cores)\n"
+  "      --timeout T           time limit per spec file: ms, or with s/ms (default 10s)\n"
+  "      --memory-limit MB     memory limit per spec file (default 1024)\n"
+  "  -h, --help                this text\n";
+
+/* {====================================================== settings */
+
+typedef enum { K_LIST, K_CSV, K_PATH, K_STR, K_BOOL } kind;
+
+/* One of busted's options. 'given' marks a value from the command line,
+   which .busted does not override. */
+typedef struct setting {
+  const char *name;
+  kind k;
+  int given, set;
+  lc_strv list;           /* K_LIST, K_CSV */
+  char *str;              /* K_STR, K_PATH */
+  int b;                  /* K_BOOL */
+} setting;
+
+enum {
+  S_ROOT, S_PATTERN, S_XPATTERN, S_TAGS, S_XTAGS, S_FILTER, S_FILTEROUT, S_LPATH,
+  S_CPATH, S_HELPER, S_OUTPUT, S_XOUTPUT, S_RUN, S_DIRECTORY, S_CONFIG, S_COVCONFIG,
+  S_LUA, S_SEED, S_REPEAT, S_VERBOSE, S_LIST, S_COVERAGE, S_SHUFFLE_FILES,
+  S_SHUFFLE_TESTS, S_SORT_FILES, S_SORT_TESTS, S_LAZY, S_INSULATE, S_KEEPGOING,
+  S_RECURSIVE, S_SUPPRESS, S_LOADERS, S_E, S_XHELPER, S_LANG, S_DEFER, S_SOUND,
+  S_IGNORELUA, S_NSETTINGS
+};
+
+static setting settings_proto[S_NSETTINGS] = {
+  [S_ROOT] = { "ROOT", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_PATTERN] = { "pattern", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_XPATTERN] = { "exclude-pattern", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_TAGS] = { "tags", K_CSV, 0, 0, {0}, 0, 0 },
+  [S_XTAGS] = { "exclude-tags", K_CSV, 0, 0, {0}, 0, 0 },
+  [S_FILTER] = { "filter", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_FILTEROUT] = { "filter-out", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_LPATH] = { "lpath", K_PATH, 0, 0, {0}, 0, 0 },
+  [S_CPATH] = { "cpath", K_PATH, 0, 0, {0}, 0, 0 },
+  [S_HELPER] = { "helper", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_OUTPUT] = { "output", K_STR, 0, 0, {0}, 0, 0 },
+  [S_XOUTPUT] = { "Xoutput", K_CSV, 0, 0, {0}, 0, 0 },
+  [S_RUN] = { "run", K_STR, 0, 0, {0}, 0, 0 },
+  [S_DIRECTORY] = { "directory", K_STR, 0, 0, {0}, 0, 0 },
+  [S_CONFIG] = { "config-file", K_STR, 0, 0, {0}, 0, 0 },
+  [S_COVCONFIG] = { "coverage-config-file", K_STR, 0, 0, {0}, 0, 0 },
+  [S_LUA] = { "lua", K_STR, 0, 0, {0}, 0, 0 },
+  [S_SEED] = { "seed", K_STR, 0, 0, {0}, 0, 0 },
+  [S_REPEAT] = { "repeat", K_STR, 0, 0, {0}, 0, 0 },
+  [S_VERBOSE] = { "verbose", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_LIST] = { "list", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_COVERAGE] = { "coverage", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_SHUFFLE_FILES] = { "shuffle-files", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_SHUFFLE_TESTS] = { "shuffle-tests", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_SORT_FILES] = { "sort-files", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_SORT_TESTS] = { "sort-tests", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_LAZY] = { "lazy", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_INSULATE] = { "auto-insulate", K_BOOL, 0, 0, {0}, 0, 1 },
+  [S_KEEPGOING] = { "keep-going", K_BOOL, 0, 0, {0}, 0, 1 },
+  [S_RECURSIVE] = { "recursive", K_BOOL, 0, 0, {0}, 0, 1 },
+  [S_SUPPRESS] = { "suppress-pending", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_LOADERS] = { "loaders", K_CSV, 0, 0, {0}, 0, 0 },
+  [S_E] = { "e", K_LIST, 0, 0, {0}, 0, 0 },
+  [S_XHELPER] = { "Xhelper", K_CSV, 0, 0, {0}, 0, 0 },
+  [S_LANG] = { "lang", K_STR, 0, 0, {0}, 0, 0 },
+  /* accepted, without effect: output is always deferred, never spoken */
+  [S_DEFER] = { "defer-print", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_SOUND] = { "enable-sound", K_BOOL, 0, 0, {0}, 0, 0 },
+  [S_IGNORELUA] = { "ignore-lua", K_BOOL, 0, 0, {0}, 0, 0 },
+};
+
+/* Short and alternative spellings of the command line. */
+static const struct { const char *flag; int id; } aliases[] = {
+  { "-p", S_PATTERN }, { "-t", S_TAGS }, { "-m", S_LPATH }, { "-o", S_OUTPUT },
+  { "-r", S_RUN }, { "-C", S_DIRECTORY }, { "--root", S_DIRECTORY }, { "-f", S_CONFIG },
+  { "-v", S_VERBOSE }, { "-l", S_LIST }, { "-c", S_COVERAGE }, { "-k", S_KEEPGOING },
+  { "-R", S_RECURSIVE }, { "-e", S_E }, { "-s", S_SOUND }, { "-Xoutput", S_XOUTPUT }, { "-Xhelper", S_XHELPER },
+};
+
+static void settings_free(setting *s) {
+  for (int i = 0; i < S_NSETTINGS; i++) {
+    lc_strv_clear(&s[i].list);
+    free(s[i].str);
+  }
+}
+
+static int push_csv(lc_strv *v, const char *s) {
+  const char *p = s;
+  for (;;) {
+    size_t n = strcspn(p, ",");
+    if (n) {
+      char *tok = strndup(p, n);
+      if (!tok || lc_strv_push(v, tok)) { free(tok); return -1; }
+      free(tok);
+    }
+    if (!p[n]) return 0;
+    p += n + 1;
+  }
+}
+
+/* Adds a string value the way busted's option kinds combine repeats:
+   lists append, CSV lists append split items, paths join with ';',
+   plain options keep the last. */
+static int add_value(setting *s, const char *v) {
+  s->set = 1;
+  switch (s->k) {
+    case K_LIST: return lc_strv_push(&s->list, v);
+    case K_CSV: return push_csv(&s->list, v);
+    case K_PATH:
+      if (s->str) {
+        size_t n = strlen(s->str) + strlen(v) + 2;
+        char *j = malloc(n);
+        if (!j) return -1;
+        snprintf(j, n, "%s;%s", s->str, v);
+        free(s->str);
+        s->str = j;
+        return 0;
+      }
+      /* fall through */
+    case K_STR:
+      free(s->str);
+      s->str = strdup(v);
+      return s->str ? 0 : -1;
+    case K_BOOL:
+      s->b = strcmp(v, "false") != 0 && strcmp(v, "0") != 0;
+      return 0;
+  }
+  return 0;
+}
+
+/* A key of the .busted task: fills settings the command line left alone. */
+static int conf_key(void *ud, const lc_conf_value *v) {
+  setting *s = ud;
+  const char *key = v->key;
+  /* busted reads `shuffle`/`sort` only from the command line; livecov
+     also takes them from .busted, for both files and tests */
+  if (!strcmp(key, "shuffle") || !strcmp(key, "sort")) {
+    int a = key[1] == 'h' ? S_SHUFFLE_FILES : S_SORT_FILES;
+    for (int id = a; id <= a + 1; id++) {
+      if (s[id].given || v->type != LC_CONF_BOOL) continue;
+      s[id].b = v->boolean;
+      s[id].set = 1;
+    }
+    return 0;
+  }
+  for (int i = 0; i < S_NSETTINGS; i++) {
+    if (strcmp(s[i].name, key) != 0) continue;
+    if (s[i].given) return 0;
+    lc_strv_clear(&s[i].list);
+    free(s[i].str);
+    s[i].str = NULL;
+    s[i].set = 1;
+    if (v->type == LC_CONF_BOOL) {
+      if (s[i].k == K_BOOL) s[i].b = v->boolean;
+    } else if (v->type == LC_CONF_STRING) {
+      if (add_value(&s[i], v->str)) return -1;
+    } else if (v->type == LC_CONF_LIST) {
+      for (int j = 0; j < v->nlist; j++)
+        if (add_value(&s[i], v->list[j])) return -1;
+    }
+    return 0;
+  }
+  return 0;                   /* keys busted does not know are ignored, as there */
+}
+
+/* }====================================================== */
+
+/* {====================================================== the run */
 
 typedef struct cli {
   lc_project proj;
   lc_specres **res;          /* indexed like proj.specs */
   int nres;
+  int next_mark;             /* progress printed for specs before this one */
+  int marks;                 /* print progress marks */
   unsigned timeout_ms;
-  int verbose;
-  int plain;
-  int done;
+  lc_report_opts ro;
 } cli;
 
 static int spec_index(cli *c, const char *spec) {
@@ -57,174 +245,386 @@ static int spec_index(cli *c, const char *spec) {
   return -1;
 }
 
-static void on_done(lc_pool *p, lc_job *job, void *ud) {
-  (void)p;
-  cli *c = ud;
-  int i = spec_index(c, job->spec);
-  if (i < 0) return;
-  lc_specres_close(job->res, job->errtext, c->timeout_ms);
-  c->res[i] = job->res;
-  job->res = NULL;                     /* stolen */
-  c->done++;
-  /* progress: one mark per test, as busted's terminal output */
-  for (int t = 0; t < c->res[i]->ntests; t++) {
-    static const char *utf[] = { "\xe2\x97\x8f", "\xe2\x97\xbc", "\xe2\x9c\xb1", "\xe2\x97\x8c" };
-    static const char *asc[] = { "+", "-", "*", "." };
-    fputs(c->plain ? asc[c->res[i]->tests[t].status] : utf[c->res[i]->tests[t].status], stdout);
+/* Progress marks, one per test, in spec order whatever order the workers
+   finish in (the same output for -j1 and -jN). */
+static void print_marks(cli *c) {
+  while (c->next_mark < c->nres && c->res[c->next_mark]) {
+    lc_specres *r = c->res[c->next_mark++];
+    if (!c->marks) continue;
+    for (int t = 0; t < r->ntests; t++) fputs(lc_report_mark(&r->tests[t], &c->ro), stdout);
   }
   fflush(stdout);
 }
 
-static int split_push(lc_strv *v, const char *s) {
-  char *dup = strdup(s);
-  if (!dup) return -1;
-  for (char *tok = strtok(dup, ","); tok; tok = strtok(NULL, ","))
-    if (lc_strv_push(v, tok)) { free(dup); return -1; }
-  free(dup);
-  return 0;
+static void on_done(lc_pool *p, lc_job *job, void *ud) {
+  (void)p;
+  cli *c = ud;
+  int i = spec_index(c, job->spec);
+  if (i < 0 || c->res[i]) return;
+  lc_specres_close(job->res, job->errtext, c->timeout_ms);
+  c->res[i] = job->res;
+  job->res = NULL;                     /* stolen */
+  print_marks(c);
 }
 
-static const char *status_word(lc_status s) {
-  switch (s) {
-    case LC_FAILURE: return "Failure";
-    case LC_ERROR: return "Error";
-    case LC_PENDING: return "Pending";
-    default: return "Success";
+/* "10000", "10s", "500ms" -> milliseconds; 0 on a malformed value. */
+static unsigned parse_ms(const char *v) {
+  char *end;
+  double d = strtod(v, &end);
+  if (end == v || d < 0) return 0;
+  if (!strcmp(end, "s")) d *= 1000.0;
+  else if (*end && strcmp(end, "ms") != 0) return 0;
+  return (unsigned)(d + 0.5);
+}
+
+/* A path of the command line or .busted, relative to the root. */
+static char *under_root(const char *root, const char *p) {
+  if (p[0] == '/') return strdup(p);
+  while (p[0] == '.' && p[1] == '/') p += 2;
+  size_t n = strlen(root) + strlen(p) + 2;
+  char *s = malloc(n);
+  if (s) snprintf(s, n, "%s/%s", root, p);
+  return s;
+}
+
+/* ROOT entry -> test_dirs form: relative, without "./" or a trailing '/'. */
+static char *root_entry(const char *p) {
+  while (p[0] == '.' && p[1] == '/') p += 2;
+  char *s = strdup(*p ? p : ".");
+  if (!s) return NULL;
+  size_t n = strlen(s);
+  while (n > 1 && s[n - 1] == '/') s[--n] = '\0';
+  return s;
+}
+
+static int write_file(const char *path, const lc_results *r, const lc_report_opts *o,
+                      int (*fn)(const lc_results *, const lc_report_opts *, FILE *)) {
+  FILE *f = fopen(path, "w");
+  int rc = (!f || fn(r, o, f) != 0) ? -1 : 0;
+  if (f && fclose(f) != 0) rc = -1;
+  if (rc) fprintf(stderr, "livecov run: cannot write %s\n", path);
+  return rc;
+}
+
+static int w_lcov(const lc_results *r, const lc_report_opts *o, FILE *f) { (void)o; return lc_report_lcov(r, f); }
+static int w_json(const lc_results *r, const lc_report_opts *o, FILE *f) { (void)o; return lc_report_json(r, f); }
+static int w_cobertura(const lc_results *r, const lc_report_opts *o, FILE *f) { (void)o; return lc_report_cobertura(r, f); }
+
+/* A seed when shuffling without --seed (busted: /dev/urandom or time). */
+static long pick_seed(void) {
+  unsigned char b[4] = { 0, 0, 0, 0 };
+  FILE *f = fopen("/dev/urandom", "rb");
+  if (f) {
+    if (fread(b, 1, 4, f) != 4) memset(b, 0, 4);
+    fclose(f);
   }
+  long v = ((long)b[0] << 24 | (long)b[1] << 16 | (long)b[2] << 8 | (long)b[3]) & 0x7fffffffL;
+  return v ? v : (long)(uv_hrtime() & 0x7fffffff);
 }
 
-static void print_details(cli *c) {
-  for (int i = 0; i < c->nres; i++) {
-    lc_specres *r = c->res[i];
-    if (!r) continue;
-    for (int t = 0; t < r->ntests; t++) {
-      lc_testrec *tr = &r->tests[t];
-      if (tr->status == LC_SUCCESS && !c->verbose) continue;
-      if (tr->status == LC_PENDING && !c->verbose) continue;
-      const char *file = tr->fail_file ? tr->fail_file : r->spec;
-      int line = tr->fail_line ? tr->fail_line : tr->line;
-      printf("\n%s \xe2\x86\x92 %s @ %d\n%s\n", status_word(tr->status),
-             lc_project_rel(&c->proj, file), line, tr->name);
-      if (tr->message) printf("%s\n", tr->message);
-      if (c->verbose && tr->trace) printf("%s\n", tr->trace);
-      if (tr->output && *tr->output) printf("-- output --\n%s", tr->output);
-    }
+/* Deterministic file order for --shuffle-files (xorshift on the seed). */
+static void shuffle_specs(lc_strv *v, long seed) {
+  unsigned long long x = (unsigned long long)seed * 2654435761ull + 1;
+  for (int n = v->n; n >= 2; n--) {
+    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+    int k = (int)(x % (unsigned long long)n);
+    char *t = v->v[n - 1]; v->v[n - 1] = v->v[k]; v->v[k] = t;
   }
 }
 
 int lc_cli_run(const char *self, int argc, char **argv) {
-  const char *root = ".", *lcov = NULL, *json = NULL, *lpath = NULL, *cpath = NULL;
-  int jobs = 0, shuffle = 0;
-  long seed = 0;
+  setting s[S_NSETTINGS];
+  memcpy(s, settings_proto, sizeof s);
+  const char *lcov = NULL, *json = NULL, *cobertura = NULL;
+  int jobs = 0;
   unsigned long mem_mb = 1024;
   cli c;
   memset(&c, 0, sizeof c);
   c.timeout_ms = 10000;
-  lc_strv paths = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0},
-          helpers = {0}, pats = {0}, xpats = {0};
-  int rc = 2;
+  lc_strv paths = {0}, wargs = {0};
+  lc_results res;
+  memset(&res, 0, sizeof res);
+  int rc = 2, missing = 0;
   char err[1024];
 
+  /* {=== the command line */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-#define VALUE() (i + 1 < argc ? argv[++i] : NULL)
+    char flag[128];
+    const char *inl = NULL;            /* value given as --flag=value */
+    if (a[0] == '-' && a[1] == '-' && strchr(a, '=')) {
+      size_t n = (size_t)(strchr(a, '=') - a);
+      if (n >= sizeof flag) n = sizeof flag - 1;
+      memcpy(flag, a, n);
+      flag[n] = '\0';
+      inl = a + n + 1;
+      a = flag;
+    }
+#define VALUE() (inl ? inl : (i + 1 < argc ? argv[++i] : NULL))
 #define NEED(v) if (!(v)) { fprintf(stderr, "livecov run: %s needs a value\n", a); goto out; }
     const char *v;
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); rc = 0; goto out; }
-    else if (!strcmp(a, "--root")) { v = VALUE(); NEED(v); root = v; }
-    else if (!strcmp(a, "--lcov")) { v = VALUE(); NEED(v); lcov = v; }
-    else if (!strcmp(a, "--json")) { v = VALUE(); NEED(v); json = v; }
-    else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+    if (!strcmp(a, "--version")) { printf("%s\n", LIVECOV_VERSION); rc = 0; goto out; }
+    if (!strcmp(a, "--lcov")) { v = VALUE(); NEED(v); lcov = v; continue; }
+    if (!strcmp(a, "--json")) { v = VALUE(); NEED(v); json = v; continue; }
+    if (!strcmp(a, "--cobertura")) { v = VALUE(); NEED(v); cobertura = v; continue; }
+    if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
       v = VALUE(); NEED(v);
       jobs = atoi(v);
       if (jobs < 1) { fprintf(stderr, "livecov run: -j needs a positive number\n"); goto out; }
+      continue;
     }
-    else if (!strcmp(a, "--timeout")) { v = VALUE(); NEED(v); c.timeout_ms = (unsigned)strtoul(v, NULL, 10); }
-    else if (!strcmp(a, "--memory-limit")) { v = VALUE(); NEED(v); mem_mb = strtoul(v, NULL, 10); }
-    else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+    if (!strcmp(a, "--timeout")) {
       v = VALUE(); NEED(v);
-      if (!strcmp(v, "plainTerminal")) c.plain = 1;
-      else if (strcmp(v, "utfTerminal") != 0) {
-        fprintf(stderr, "livecov run: unknown output format '%s' (utfTerminal, plainTerminal)\n", v);
+      if (!(c.timeout_ms = parse_ms(v))) {
+        fprintf(stderr, "livecov run: --timeout needs a time (ms, or with s/ms)\n");
         goto out;
       }
+      continue;
     }
-    else if (!strcmp(a, "-p") || !strcmp(a, "--pattern")) { v = VALUE(); NEED(v); if (lc_strv_push(&pats, v)) goto oom; }
-    else if (!strcmp(a, "--exclude-pattern")) { v = VALUE(); NEED(v); if (lc_strv_push(&xpats, v)) goto oom; }
-    else if (!strcmp(a, "-t") || !strcmp(a, "--tags")) { v = VALUE(); NEED(v); if (split_push(&tags, v)) goto oom; }
-    else if (!strcmp(a, "--exclude-tags")) { v = VALUE(); NEED(v); if (split_push(&xtags, v)) goto oom; }
-    else if (!strcmp(a, "--filter")) { v = VALUE(); NEED(v); if (lc_strv_push(&filt, v)) goto oom; }
-    else if (!strcmp(a, "--filter-out")) { v = VALUE(); NEED(v); if (lc_strv_push(&filtout, v)) goto oom; }
-    else if (!strcmp(a, "-m") || !strcmp(a, "--lpath")) { v = VALUE(); NEED(v); lpath = v; }
-    else if (!strcmp(a, "--cpath")) { v = VALUE(); NEED(v); cpath = v; }
-    else if (!strcmp(a, "--helper")) { v = VALUE(); NEED(v); if (lc_strv_push(&helpers, v)) goto oom; }
-    else if (!strcmp(a, "--seed")) { v = VALUE(); NEED(v); seed = strtol(v, NULL, 10); }
-    else if (!strcmp(a, "--shuffle")) shuffle = 1;
-    else if (!strcmp(a, "--coverage")) {}
-    else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) c.verbose = 1;
-    else if (a[0] == '-' && a[1]) {
+    if (!strcmp(a, "--memory-limit")) { v = VALUE(); NEED(v); mem_mb = strtoul(v, NULL, 10); continue; }
+    /* busted's flags, with their --no- forms */
+    if (!strcmp(a, "--shuffle") || !strcmp(a, "--no-shuffle") ||
+        !strcmp(a, "--sort") || !strcmp(a, "--no-sort")) {
+      int on = a[2] != 'n';
+      int id = strstr(a, "shuffle") ? S_SHUFFLE_FILES : S_SORT_FILES;
+      s[id].b = s[id + 1].b = on;
+      s[id].given = s[id + 1].given = s[id].set = s[id + 1].set = 1;
+      continue;
+    }
+    int id = -1, negated = 0;
+    for (size_t k = 0; k < sizeof aliases / sizeof *aliases; k++)
+      if (!strcmp(a, aliases[k].flag)) id = aliases[k].id;
+    if (id < 0 && a[0] == '-' && a[1] == '-') {
+      const char *name = a + 2;
+      if (!strncmp(name, "no-", 3)) { name += 3; negated = 1; }
+      for (int k = 0; k < S_NSETTINGS; k++)
+        if (!strcmp(settings_proto[k].name, name) && strcmp(name, "ROOT") != 0) id = k;
+      if (id >= 0 && negated && s[id].k != K_BOOL) id = -1;
+    }
+    if (id >= 0) {
+      s[id].given = 1;
+      if (s[id].k == K_BOOL) {
+        s[id].b = !negated;
+        s[id].set = 1;
+        if (inl) s[id].b = strcmp(inl, "false") != 0;
+      } else {
+        v = VALUE(); NEED(v);
+        if (id == S_DIRECTORY && s[id].str) {
+          /* -C is relative to the previous -C, as busted's */
+          char *j = under_root(s[id].str, v);
+          if (!j) goto oom;
+          free(s[id].str);
+          s[id].str = j;
+          s[id].set = 1;
+        } else if (add_value(&s[id], v)) goto oom;
+      }
+      continue;
+    }
+    if (a[0] == '-' && a[1]) {
       fprintf(stderr, "livecov run: unknown option '%s' (see livecov run --help)\n", a);
       goto out;
     }
-    else if (lc_strv_push(&paths, a)) goto oom;
+    if (lc_strv_push(&paths, a)) goto oom;
   }
 #undef VALUE
 #undef NEED
+  /* }=== */
 
+  const char *root = s[S_DIRECTORY].str ? s[S_DIRECTORY].str : ".";
   if (lc_project_init(&c.proj, root, err, sizeof err) != 0) {
     fprintf(stderr, "livecov run: %s\n", err);
     goto out;
   }
-  if (pats.n) { lc_strv_clear(&c.proj.patterns); c.proj.patterns = pats; memset(&pats, 0, sizeof pats); }
-  if (xpats.n) { c.proj.exclude_patterns = xpats; memset(&xpats, 0, sizeof xpats); }
+
+  /* {=== .busted: under the command line, over the defaults */
+  {
+    char *conf = s[S_CONFIG].str ? strdup(s[S_CONFIG].str) : under_root(c.proj.root, ".busted");
+    if (!conf) goto oom;
+    int crc = lc_conf_busted(conf, s[S_RUN].str, conf_key, s, err, sizeof err);
+    if (crc == 1 && s[S_CONFIG].str) {
+      fprintf(stderr, "livecov run: specified config file '%s' not found\n", conf);
+      free(conf);
+      goto out;
+    }
+    if (crc == 1 && s[S_RUN].str && *s[S_RUN].str) {
+      fprintf(stderr, "livecov run: error: Task `%s` not found, or not a table.\n", s[S_RUN].str);
+      free(conf);
+      goto out;
+    }
+    if (crc < 0) {
+      fprintf(stderr, "livecov run: error: %s: %s\n", conf, err);
+      free(conf);
+      goto out;
+    }
+    free(conf);
+  }
+  /* busted's defaults */
+  if (!s[S_ROOT].set && lc_strv_push(&s[S_ROOT].list, "spec")) goto oom;
+  if (!s[S_PATTERN].set && lc_strv_push(&s[S_PATTERN].list, "_spec")) goto oom;
+  if (!s[S_LPATH].set && add_value(&s[S_LPATH], "./src/?.lua;./src/?/?.lua;./src/?/init.lua")) goto oom;
+  if (!s[S_CPATH].set && add_value(&s[S_CPATH], "./csrc/?.so;./csrc/?/?.so;")) goto oom;
+  for (int i = 0; i < s[S_TAGS].list.n; i++)
+    if (lc_strv_has(&s[S_XTAGS].list, s[S_TAGS].list.v[i])) {
+      fprintf(stderr, "livecov run: error: Cannot use --tags and --exclude-tags for the same tags\n");
+      goto out;
+    }
+  if (s[S_LUA].str)
+    fprintf(stderr, "livecov: --lua %s ignored: specs run on livecov's own Lua 5.4\n", s[S_LUA].str);
+  if (s[S_REPEAT].str && atoi(s[S_REPEAT].str) > 1)
+    fprintf(stderr, "livecov: --repeat is not supported; running once\n");
+  if (s[S_E].list.n)
+    fprintf(stderr, "livecov: -e is not supported; statements ignored\n");
+  /* }=== */
+
+  /* {=== output */
+  const char *fmt = s[S_OUTPUT].str;
+  int tty = isatty(STDOUT_FILENO);
+  if (!fmt) fmt = tty ? "utfTerminal" : "plainTerminal";
+  int terminal = 0;
+  if (!strcmp(fmt, "utfTerminal")) { terminal = 1; c.ro.utf = 1; c.ro.color = tty; }
+  else if (!strcmp(fmt, "plainTerminal")) terminal = 1;
+  else if (strcmp(fmt, "TAP") && strcmp(fmt, "json") && strcmp(fmt, "junit")) {
+    fprintf(stderr, "livecov run: unknown output format '%s' "
+                    "(utfTerminal, plainTerminal, TAP, json, junit)\n", fmt);
+    goto out;
+  }
+  c.ro.verbose = s[S_VERBOSE].b;
+  c.ro.suppress_pending = s[S_SUPPRESS].b;
+  int list = s[S_LIST].b;
+  c.marks = terminal && !list;
+  /* }=== */
+
+  /* {=== discovery */
+  lc_strv_clear(&c.proj.patterns);
+  c.proj.patterns = s[S_PATTERN].list;
+  memset(&s[S_PATTERN].list, 0, sizeof s[S_PATTERN].list);
+  c.proj.exclude_patterns = s[S_XPATTERN].list;
+  memset(&s[S_XPATTERN].list, 0, sizeof s[S_XPATTERN].list);
   for (int i = 0; i < c.proj.patterns.n; i++) {
     if (lc_pat_find(c.proj.patterns.v[i], "", err, sizeof err) < 0) {
       fprintf(stderr, "livecov run: %s\n", err);
       goto out;
     }
   }
-  if (lc_project_read_luacov(&c.proj, err, sizeof err) != 0) {
-    fprintf(stderr, "livecov run: .luacov: %s\n", err);
-    goto out;
+  lc_strv_clear(&c.proj.test_dirs);
+  for (int i = 0; i < s[S_ROOT].list.n; i++) {
+    char *e = root_entry(s[S_ROOT].list.v[i]);
+    if (!e || lc_strv_push(&c.proj.test_dirs, e)) { free(e); goto oom; }
+    free(e);
   }
-  if (paths.n && lc_project_add_paths(&c.proj, paths.v, paths.n, err, sizeof err) != 0) {
-    fprintf(stderr, "livecov run: %s\n", err);
-    goto out;
+  {
+    int lrc = s[S_COVCONFIG].str
+      ? lc_project_read_luacov_file(&c.proj, s[S_COVCONFIG].str, err, sizeof err)
+      : lc_project_read_luacov(&c.proj, err, sizeof err);
+    if (lrc != 0) {
+      fprintf(stderr, "livecov run: .luacov: %s\n", err);
+      goto out;
+    }
+  }
+  if (paths.n) {
+    /* given ROOTs: relative to the project root, as busted after -C */
+    lc_strv abs = {0};
+    for (int i = 0; i < paths.n; i++) {
+      char *p = under_root(c.proj.root, paths.v[i]);
+      if (!p || lc_strv_push(&abs, p)) { free(p); lc_strv_clear(&abs); goto oom; }
+      free(p);
+      if (access(abs.v[abs.n - 1], F_OK) != 0) {
+        fprintf(stderr, "livecov run: Cannot find file or directory: %s\n", paths.v[i]);
+        free(abs.v[--abs.n]);
+        missing++;
+      }
+    }
+    int arc = lc_project_add_paths(&c.proj, abs.v, abs.n, err, sizeof err);
+    lc_strv_clear(&abs);
+    if (arc != 0) {
+      fprintf(stderr, "livecov run: %s\n", err);
+      goto out;
+    }
+    if (!c.proj.specs.n && !missing) missing = -1;
+  } else {
+    for (int i = 0; i < c.proj.test_dirs.n; i++) {
+      char *p = under_root(c.proj.root, c.proj.test_dirs.v[i]);
+      if (!p) goto oom;
+      if (access(p, F_OK) != 0) {
+        fprintf(stderr, "livecov run: Cannot find file or directory: %s\n", c.proj.test_dirs.v[i]);
+        missing++;
+      }
+      free(p);
+    }
   }
   if (lc_project_scan(&c.proj, err, sizeof err) != 0) {
     fprintf(stderr, "livecov run: %s\n", err);
     goto out;
   }
-  if (c.proj.specs.n == 0)
-    fprintf(stderr, "livecov run: no spec files found in %s (looked for *%s*.lua under %s/)\n",
-            c.proj.root, c.proj.patterns.n ? c.proj.patterns.v[0] : "_spec",
-            c.proj.test_dirs.n ? c.proj.test_dirs.v[0] : "spec");
+  if (!s[S_RECURSIVE].b && !paths.n) {
+    /* only the files directly in each ROOT directory */
+    for (int i = 0; i < c.proj.specs.n;) {
+      const char *rel = lc_project_rel(&c.proj, c.proj.specs.v[i]);
+      const char *slash = strrchr(rel, '/');
+      size_t dl = slash ? (size_t)(slash - rel) : 0;
+      int keep = 0;
+      for (int d = 0; d < c.proj.test_dirs.n && !keep; d++)
+        keep = strlen(c.proj.test_dirs.v[d]) == dl && !strncmp(c.proj.test_dirs.v[d], rel, dl);
+      keep = keep || lc_strv_has(&c.proj.test_dirs, rel);
+      if (keep) { i++; continue; }
+      free(c.proj.specs.v[i]);
+      memmove(&c.proj.specs.v[i], &c.proj.specs.v[i + 1],
+              (size_t)(c.proj.specs.n - i - 1) * sizeof *c.proj.specs.v);
+      c.proj.specs.n--;
+    }
+  }
+  if (c.proj.specs.n == 0 && missing >= 0) {
+    fprintf(stderr, "livecov run: No test files found matching Lua pattern: %s\n",
+            c.proj.patterns.n ? c.proj.patterns.v[0] : "_spec");
+    missing++;
+  }
+  /* }=== */
 
-  /* Worker arguments shared by every job. */
-  lc_strv wargs = {0};
+  /* {=== order and seed */
+  long seed = s[S_SEED].str ? strtol(s[S_SEED].str, NULL, 10) : 0;
+  int shuffle_tests = s[S_SHUFFLE_TESTS].b, sort_tests = s[S_SORT_TESTS].b;
+  if ((shuffle_tests || s[S_SHUFFLE_FILES].b) && !seed) seed = pick_seed();
+  if (s[S_SHUFFLE_FILES].b) shuffle_specs(&c.proj.specs, seed);
+  if (shuffle_tests && !sort_tests) c.ro.seed = seed;
+  /* }=== */
+
+  /* {=== workers */
   char num[64];
-  lc_strv_push(&wargs, "--root");
-  lc_strv_push(&wargs, c.proj.root);
+  int wok = 0;
+  wok |= lc_strv_push(&wargs, "--root") | lc_strv_push(&wargs, c.proj.root);
   snprintf(num, sizeof num, "%lu", mem_mb * 1024ul * 1024ul);
-  lc_strv_push(&wargs, "--mem-limit");
-  lc_strv_push(&wargs, num);
-  lc_strv_push(&wargs, "--per-test");
-  if (lpath) { lc_strv_push(&wargs, "--lpath"); lc_strv_push(&wargs, lpath); }
-  if (cpath) { lc_strv_push(&wargs, "--cpath"); lc_strv_push(&wargs, cpath); }
-  for (int i = 0; i < helpers.n; i++) { lc_strv_push(&wargs, "--helper"); lc_strv_push(&wargs, helpers.v[i]); }
-  for (int i = 0; i < tags.n; i++) { lc_strv_push(&wargs, "--tag"); lc_strv_push(&wargs, tags.v[i]); }
-  for (int i = 0; i < xtags.n; i++) { lc_strv_push(&wargs, "--exclude-tag"); lc_strv_push(&wargs, xtags.v[i]); }
-  for (int i = 0; i < filt.n; i++) { lc_strv_push(&wargs, "--filter"); lc_strv_push(&wargs, filt.v[i]); }
-  for (int i = 0; i < filtout.n; i++) { lc_strv_push(&wargs, "--filter-out"); lc_strv_push(&wargs, filtout.v[i]); }
-  if (shuffle) lc_strv_push(&wargs, "--shuffle");
-  if (seed) { snprintf(num, sizeof num, "%ld", seed); lc_strv_push(&wargs, "--seed"); lc_strv_push(&wargs, num); }
-  if (lc_strv_push(&wargs, "") != 0) { lc_strv_clear(&wargs); goto oom; }
+  wok |= lc_strv_push(&wargs, "--mem-limit") | lc_strv_push(&wargs, num);
+  wok |= lc_strv_push(&wargs, "--per-test");
+  if (s[S_LPATH].str && *s[S_LPATH].str)
+    wok |= lc_strv_push(&wargs, "--lpath") | lc_strv_push(&wargs, s[S_LPATH].str);
+  if (s[S_CPATH].str && *s[S_CPATH].str)
+    wok |= lc_strv_push(&wargs, "--cpath") | lc_strv_push(&wargs, s[S_CPATH].str);
+  const struct { int id; const char *flag; } lists[] = {
+    { S_HELPER, "--helper" }, { S_TAGS, "--tag" }, { S_XTAGS, "--exclude-tag" },
+    { S_FILTER, "--filter" }, { S_FILTEROUT, "--filter-out" } };
+  for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+    for (int i = 0; i < s[lists[k].id].list.n; i++)
+      if (*s[lists[k].id].list.v[i])
+        wok |= lc_strv_push(&wargs, lists[k].flag) | lc_strv_push(&wargs, s[lists[k].id].list.v[i]);
+  if (sort_tests) wok |= lc_strv_push(&wargs, "--sort");
+  else if (shuffle_tests) wok |= lc_strv_push(&wargs, "--shuffle");
+  if (seed) {
+    snprintf(num, sizeof num, "%ld", seed);
+    wok |= lc_strv_push(&wargs, "--seed") | lc_strv_push(&wargs, num);
+  }
+  if (s[S_LAZY].b) wok |= lc_strv_push(&wargs, "--lazy");
+  if (!s[S_INSULATE].b) wok |= lc_strv_push(&wargs, "--no-auto-insulate");
+  if (!s[S_KEEPGOING].b) wok |= lc_strv_push(&wargs, "--no-keep-going");
+  if (list) wok |= lc_strv_push(&wargs, "--list");
+  wok |= lc_strv_push(&wargs, "");
+  if (wok) goto oom;
   free(wargs.v[wargs.n - 1]);
   wargs.v[--wargs.n] = NULL;            /* NULL-terminated for lc_pool_submit */
 
   c.nres = c.proj.specs.n;
   c.res = calloc((size_t)(c.nres ? c.nres : 1), sizeof *c.res);
-  if (!c.res) { lc_strv_clear(&wargs); goto oom; }
+  if (!c.res) goto oom;
   if (jobs == 0) {
     uv_cpu_info_t *ci;
     int ncpu = 1;
@@ -235,75 +635,67 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   uv_loop_init(&loop);
   uint64_t t0 = uv_hrtime();
   lc_pool *pool = lc_pool_new(&loop, self, jobs, c.timeout_ms, on_done, &c);
-  if (!pool) { lc_strv_clear(&wargs); uv_loop_close(&loop); goto oom; }
+  if (!pool) { uv_loop_close(&loop); goto oom; }
   for (int i = 0; i < c.proj.specs.n; i++)
-    if (lc_pool_submit(pool, c.proj.specs.v[i], (const char *const *)wargs.v, NULL) < 0) {
+    if (lc_pool_submit(pool, c.proj.specs.v[i], (const char *const *)wargs.v, NULL) < 0)
       fprintf(stderr, "livecov run: cannot queue %s\n", c.proj.specs.v[i]);
-    }
   uv_run(&loop, UV_RUN_DEFAULT);
   lc_pool_close(pool, NULL, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
-  lc_strv_clear(&wargs);
-  double secs = (double)(uv_hrtime() - t0) / 1e9;
-
-  lc_results res;
-  memset(&res, 0, sizeof res);
-  res.proj = &c.proj;
-  lc_specres *empty = NULL;
-  res.specs = c.res;
-  res.nspecs = c.nres;
+  c.ro.seconds = (double)(uv_hrtime() - t0) / 1e9;
   for (int i = 0; i < c.nres; i++) {
     if (!c.res[i]) {     /* never reported (cannot queue): say so */
       c.res[i] = lc_specres_new(c.proj.specs.v[i]);
-      if (!c.res[i]) { empty = NULL; goto oom_res; }
+      if (!c.res[i]) goto oom;
       lc_specres_close(c.res[i], "not run", c.timeout_ms);
     }
   }
-  (void)empty;
-  if (lc_results_merge(&res) != 0) goto oom_res;
+  print_marks(&c);
+  /* }=== */
+
+  /* {=== reports */
+  res.proj = &c.proj;
+  res.specs = c.res;
+  res.nspecs = c.nres;
+  if (lc_results_merge(&res) != 0) goto oom;
   lc_totals t;
   lc_results_totals(&res, &t);
-  printf("\n%d success%s / %d failure%s / %d error%s / %d pending : %.6f seconds\n",
-         t.success, t.success == 1 ? "" : "es", t.failure, t.failure == 1 ? "" : "s",
-         t.error, t.error == 1 ? "" : "s", t.pending, secs);
-  print_details(&c);
+  if (list) lc_report_list(&res, stdout);
+  else if (terminal) {
+    lc_report_terminal(&res, &c.ro, stdout);
+    fputc('\n', stdout);
+    lc_report_summary(&res, stdout);
+  } else if (!strcmp(fmt, "TAP")) lc_report_tap(&res, &c.ro, stdout);
+  else if (!strcmp(fmt, "json")) lc_report_busted_json(&res, &c.ro, stdout);
+  else if (!strcmp(fmt, "junit")) {
+    if (s[S_XOUTPUT].list.n) {
+      if (write_file(s[S_XOUTPUT].list.v[0], &res, &c.ro, lc_report_junit)) rc = 2;
+    } else lc_report_junit(&res, &c.ro, stdout);
+  }
+  fflush(stdout);
   for (int i = 0; i < res.problems.n; i++)
     fprintf(stderr, "livecov: cannot compute lines of %s\n", res.problems.v[i]);
-  printf("\n");
-  lc_report_summary(&res, stdout);
-  rc = (t.failure || t.error) ? 1 : 0;
-  if (lcov) {
-    FILE *f = fopen(lcov, "w");
-    if (!f || lc_report_lcov(&res, f) != 0) {
-      fprintf(stderr, "livecov run: cannot write %s\n", lcov);
-      rc = 2;
-    }
-    if (f && fclose(f) != 0) rc = 2;
-  }
-  if (json) {
-    FILE *f = fopen(json, "w");
-    if (!f || lc_report_json(&res, f) != 0) {
-      fprintf(stderr, "livecov run: cannot write %s\n", json);
-      rc = 2;
-    }
-    if (f && fclose(f) != 0) rc = 2;
-  }
-  lc_results_free(&res);
+  rc = (t.failure || t.error || missing) ? 1 : 0;
+  if (lcov && write_file(lcov, &res, NULL, w_lcov)) rc = 2;
+  if (json && write_file(json, &res, NULL, w_json)) rc = 2;
+  if (cobertura && write_file(cobertura, &res, NULL, w_cobertura)) rc = 2;
   goto out;
+  /* }=== */
 
-oom_res:
-  lc_results_free(&res);
 oom:
   fprintf(stderr, "livecov run: out of memory\n");
   rc = 2;
 out:
+  lc_results_free(&res);
   for (int i = 0; i < c.nres; i++) lc_specres_free(c.res[i]);
   free(c.res);
   lc_project_free(&c.proj);
-  lc_strv_clear(&paths); lc_strv_clear(&tags); lc_strv_clear(&xtags);
-  lc_strv_clear(&filt); lc_strv_clear(&filtout); lc_strv_clear(&helpers);
-  lc_strv_clear(&pats); lc_strv_clear(&xpats);
+  lc_strv_clear(&paths);
+  lc_strv_clear(&wargs);
+  settings_free(s);
   lc_pat_shutdown();
   return rc;
 }
+
+/* }====================================================== */

@@ -6,6 +6,7 @@
 **     "files": [ { "path": "src/a.lua", "lines": [[line, hits]...],
 **                  "executable": n, "hit": n, "percent": p } ],
 **     "specs": [ { "path": "spec/a_spec.lua", "ms": t, "loaded": ["src/a.lua"],
+**                  (loaded: files whose code ran, then files read via io.open/io.lines)
 **                  "tests": [ { "name", "path": [...], "line", "status",
 **                               "message", "fail_file", "fail_line", "ms",
 **                               "output", "lines": { "src/a.lua": [1, 2] } } ] } ] }
@@ -177,6 +178,12 @@ int lc_report_json(const lc_results *r, FILE *out) {
     for (int i = 0; i < lc_cov_nfiles(sr->cov); i++) {
       lc_cov_file *f = lc_cov_file_at(sr->cov, i);
       if (f->loads) json_array_append_new(loaded, jstr(lc_project_rel(r->proj, f->path)));
+    }
+    /* files the spec read (io.open, io.lines) count as dependencies too */
+    for (int i = 0; i < sr->nreads; i++) {
+      lc_cov_file *f = lc_cov_find(sr->cov, sr->reads[i]);
+      if (f && f->loads) continue;
+      json_array_append_new(loaded, jstr(lc_project_rel(r->proj, sr->reads[i])));
     }
     json_array_append_new(specs, json_pack("{s:o, s:f, s:o, s:o}",
       "path", jstr(lc_project_rel(r->proj, sr->spec)), "ms", sr->ms,

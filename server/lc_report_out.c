@@ -1,0 +1,245 @@
+/*
+** lc_report_out.c: busted's text outputs (utfTerminal, plainTerminal, TAP)
+** and its json output, written from merged results.
+*/
+#include "lc_report.h"
+
+#include <jansson.h>
+#include <string.h>
+
+/* {====================================================== terminal */
+
+enum { C_GREEN = 32, C_RED = 31, C_MAGENTA = 35, C_YELLOW = 33, C_CYAN = 36, C_BRIGHT = 1 };
+
+/* Writes 's' in colour 'c' when colours are on. */
+static void put_c(FILE *out, const lc_report_opts *o, int c, const char *s) {
+  if (o->color) fprintf(out, "\033[%dm%s\033[0m", c, s);
+  else fputs(s, out);
+}
+
+static void put_ci(FILE *out, const lc_report_opts *o, int c, long v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%ld", v);
+  put_c(out, o, c, buf);
+}
+
+const char *lc_report_mark(const lc_testrec *t, const lc_report_opts *o) {
+  static const char *utf[] = { "\xe2\x97\x8f", "\xe2\x97\xbc", "\xe2\x9c\xb1", "\xe2\x97\x8c" };
+  static const char *utfc[] = { "\033[32m\xe2\x97\x8f\033[0m", "\033[31m\xe2\x97\xbc\033[0m",
+                                "\033[35m\xe2\x9c\xb1\033[0m", "\033[33m\xe2\x97\x8c\033[0m" };
+  static const char *asc[] = { "+", "-", "*", "." };
+  if (t->status == LC_PENDING && o->suppress_pending) return "";
+  if (!o->utf) return asc[t->status];
+  return o->color ? utfc[t->status] : utf[t->status];
+}
+
+/* busted's seconds: "%.6f" with a trailing run of zeros dropped when a
+   digit precedes it (the first zero stays after the point: "1.0"). */
+static void put_seconds(FILE *out, const lc_report_opts *o, double s) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.6f", s);
+  size_t n = strlen(buf), z = 0;
+  while (z < n && buf[n - 1 - z] == '0') z++;
+  if (z > 0 && z < n) {
+    char before = buf[n - 1 - z];
+    n -= (before >= '0' && before <= '9') ? z : z - 1;
+  }
+  buf[n] = '\0';
+  put_c(out, o, C_BRIGHT, buf);
+}
+
+static const char *plural(int n, const char *zero, const char *one, const char *many) {
+  return n == 0 ? zero : n == 1 ? one : many;
+}
+
+static void status_line(const lc_results *r, const lc_report_opts *o, FILE *out) {
+  lc_totals t;
+  lc_results_totals(r, &t);
+  int pend = o->suppress_pending ? 0 : t.pending;
+  put_ci(out, o, C_GREEN, t.success);
+  fprintf(out, " %s / ", plural(t.success, "successes", "success", "successes"));
+  put_ci(out, o, C_RED, t.failure);
+  fprintf(out, " %s / ", plural(t.failure, "failures", "failure", "failures"));
+  put_ci(out, o, C_MAGENTA, t.error);
+  fprintf(out, " %s / ", plural(t.error, "errors", "error", "errors"));
+  put_ci(out, o, C_YELLOW, pend);
+  fputs(" pending : ", out);
+  put_seconds(out, o, o->seconds);
+  fputs(" seconds\n", out);
+}
+
+static void put_output(FILE *out, const char *text) {
+  if (!text || !*text) return;
+  fputs("Output:\n", out);
+  fputs(text, out);
+  if (text[strlen(text) - 1] != '\n') fputc('\n', out);
+}
+
+/* One entry of the details: "Failure → spec/a_spec.lua @ 4", the name,
+   the message (busted's layout), then what the test printed. */
+static void describe(const lc_results *r, const lc_specres *sr, const lc_testrec *t,
+                     const lc_report_opts *o, FILE *out) {
+  static const char *word[] = { "Success", "Failure", "Error", "Pending" };
+  static const int color[] = { C_GREEN, C_RED, C_MAGENTA, C_YELLOW };
+  const char *arrow = o->utf ? " \xe2\x86\x92 " : " -> ";
+  fputc('\n', out);
+  put_c(out, o, color[t->status], word[t->status]);
+  fputs(arrow, out);
+  if (t->line > 0) {
+    put_c(out, o, C_CYAN, lc_project_rel(r->proj, sr->spec));
+    fputs(" @ ", out);
+    put_ci(out, o, C_CYAN, t->line);
+    fputc('\n', out);
+    put_c(out, o, C_BRIGHT, t->name);
+    fputc('\n', out);
+    if (t->status != LC_PENDING && o->seed) fprintf(out, "Random seed: %ld\n", o->seed);
+    if (t->message) fprintf(out, "%s\n", t->message);
+    else if (t->status != LC_PENDING && t->status != LC_SUCCESS) fputs("Nil error\n", out);
+  } else {
+    put_c(out, o, C_CYAN, t->message ? t->message : "Nil error");
+    fputc('\n', out);
+    put_c(out, o, C_BRIGHT, t->name);
+    fputc('\n', out);
+  }
+  if (o->verbose && t->trace && t->status != LC_PENDING) fprintf(out, "%s\n", t->trace);
+  put_output(out, t->output);
+}
+
+static void describe_all(const lc_results *r, const lc_report_opts *o, FILE *out, lc_status st) {
+  for (int s = 0; s < r->nspecs; s++) {
+    const lc_specres *sr = r->specs[s];
+    for (int i = 0; i < sr->ntests; i++)
+      if (sr->tests[i].status == st) describe(r, sr, &sr->tests[i], o, out);
+  }
+}
+
+int lc_report_terminal(const lc_results *r, const lc_report_opts *o, FILE *out) {
+  fputc('\n', out);
+  status_line(r, o, out);
+  if (!o->suppress_pending) describe_all(r, o, out, LC_PENDING);
+  describe_all(r, o, out, LC_FAILURE);
+  describe_all(r, o, out, LC_ERROR);
+  if (o->verbose) {
+    /* what passing tests printed */
+    for (int s = 0; s < r->nspecs; s++) {
+      const lc_specres *sr = r->specs[s];
+      for (int i = 0; i < sr->ntests; i++) {
+        const lc_testrec *t = &sr->tests[i];
+        if (t->status == LC_SUCCESS && t->output && *t->output) describe(r, sr, t, o, out);
+      }
+    }
+  }
+  return ferror(out) ? -1 : 0;
+}
+
+int lc_report_list(const lc_results *r, FILE *out) {
+  for (int s = 0; s < r->nspecs; s++) {
+    const lc_specres *sr = r->specs[s];
+    for (int i = 0; i < sr->ntests; i++) {
+      const lc_testrec *t = &sr->tests[i];
+      if (t->status == LC_ERROR)
+        fprintf(out, "%s: %s\n", t->name, t->message ? t->message : "error");
+      else
+        fprintf(out, "%s:%d: %s\n", lc_project_rel(r->proj, sr->spec), t->line, t->name);
+    }
+  }
+  return ferror(out) ? -1 : 0;
+}
+
+/* }====================================================== */
+
+/* {====================================================== TAP */
+
+/* Writes 's' with every newline followed by "# ". */
+static void put_commented(FILE *out, const char *s) {
+  for (; *s; s++) {
+    fputc(*s, out);
+    if (*s == '\n') fputs("# ", out);
+  }
+}
+
+int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out) {
+  int n = 0;
+  for (int s = 0; s < r->nspecs; s++) {
+    const lc_specres *sr = r->specs[s];
+    for (int i = 0; i < sr->ntests; i++) {
+      const lc_testrec *t = &sr->tests[i];
+      if (t->status == LC_PENDING && o->suppress_pending) continue;
+      n++;
+      if (t->status == LC_SUCCESS) {
+        fprintf(out, "ok %d - %s\n", n, t->name);
+      } else if (t->status == LC_PENDING) {
+        fprintf(out, "ok %d - # SKIP %s\n", n, t->message ? t->message : t->name);
+      } else {
+        fprintf(out, "not ok %d - %s\n", n, t->name);
+        fprintf(out, "# %s @ %d\n", lc_project_rel(r->proj, sr->spec), t->line);
+        if (o->seed) fprintf(out, "# Random seed: %ld\n", o->seed);
+        fputs("# Failure message: ", out);
+        put_commented(out, t->message ? t->message : "Nil error");
+        fputc('\n', out);
+        if (o->verbose && t->trace) {
+          fputs("# ", out);
+          put_commented(out, t->trace);
+          fputc('\n', out);
+        }
+        if (t->output && *t->output) {
+          fputs("# Output:\n# ", out);
+          put_commented(out, t->output);
+          fputc('\n', out);
+        }
+      }
+    }
+  }
+  fprintf(out, "1..%d\n", n);
+  return ferror(out) ? -1 : 0;
+}
+
+/* }====================================================== */
+
+/* {====================================================== busted json */
+
+static json_t *jstr(const char *s) {
+  if (!s) return json_null();
+  json_t *j = json_string(s);
+  return j ? j : json_string("<invalid UTF-8>");
+}
+
+static json_t *entry(const lc_results *r, const lc_specres *sr, const lc_testrec *t) {
+  const char *file = lc_project_rel(r->proj, sr->spec);
+  const char *last = t->npath ? t->path[t->npath - 1] : t->name;
+  json_t *trace = json_pack("{s:o, s:i}", "short_src", jstr(file), "currentline", t->line);
+  json_t *e = json_pack("{s:o, s:o, s:o, s:{s:o, s:s, s:o, s:f, s:{}}}",
+    "name", jstr(t->name), "message", jstr(t->message),
+    "trace", json_pack("{s:o, s:i, s:o, s:o}", "short_src",
+      jstr(t->fail_file ? lc_project_rel(r->proj, t->fail_file) : file),
+      "currentline", t->fail_line ? t->fail_line : t->line,
+      "traceback", jstr(t->trace), "message", jstr(t->message)),
+    "element", "name", jstr(last), "descriptor", t->status == LC_PENDING ? "pending" : "it",
+    "trace", trace, "duration", t->ms / 1000.0, "attributes");
+  if (e && t->status == LC_ERROR) json_object_set_new(e, "isError", json_true());
+  if (e && t->output && *t->output) json_object_set_new(e, "output", jstr(t->output));
+  return e;
+}
+
+int lc_report_busted_json(const lc_results *r, const lc_report_opts *o, FILE *out) {
+  json_t *lists[4];
+  for (int k = 0; k < 4; k++) lists[k] = json_array();
+  for (int s = 0; s < r->nspecs; s++) {
+    const lc_specres *sr = r->specs[s];
+    for (int i = 0; i < sr->ntests; i++) {
+      const lc_testrec *t = &sr->tests[i];
+      if (t->status == LC_PENDING && o->suppress_pending) continue;
+      json_array_append_new(lists[t->status], entry(r, sr, t));
+    }
+  }
+  json_t *doc = json_pack("{s:o, s:o, s:o, s:o, s:f}",
+    "successes", lists[LC_SUCCESS], "failures", lists[LC_FAILURE],
+    "errors", lists[LC_ERROR], "pendings", lists[LC_PENDING], "duration", o->seconds);
+  if (!doc) return -1;
+  int rc = json_dumpf(doc, out, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(9)) == 0 ? 0 : -1;
+  fputc('\n', out);
+  json_decref(doc);
+  return (rc || ferror(out)) ? -1 : 0;
+}
+
+/* }====================================================== */
