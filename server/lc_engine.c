@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lines start..end (1-based, inclusive) were replaced by added+1 lines;
-   'col0': the edit began at the first column of 'start', so that line's
-   content (its tail) moves with the end of the edit instead of staying. */
-typedef struct edit { int start, end, added, col0; } edit;
+/* Old lines [first, first + removed) became new lines [first, first +
+   inserted); 1-based. Lines outside kept their content (lc_doc_delta). */
+typedef struct edit { int first, removed, inserted; } edit;
 typedef struct editlog { edit *v; int n, cap; } editlog;
 
 typedef struct doc {
@@ -187,16 +186,13 @@ static int log_copy(editlog *dst, const editlog *src) {
   return 0;
 }
 
-/* Where line 'l' of the snapshot is now; 0 when it was deleted. */
+/* Where line 'line' of the snapshot is now; 0 when it was replaced. */
 static int shift_line(const editlog *l, int line) {
   for (int i = 0; i < l->n && line > 0; i++) {
     const edit *ed = &l->v[i];
-    if (ed->start == 0) continue;           /* whole-document change: unknown */
-    if (line < ed->start) continue;
-    if (line == ed->start && !ed->col0) continue;   /* its head stays */
-    if (line < ed->end) line = 0;                   /* deleted with the range */
-    else if (line == ed->end && line != ed->start && !ed->col0) line = 0;
-    else line += ed->added - (ed->end - ed->start);
+    if (line < ed->first) continue;
+    if (line < ed->first + ed->removed) line = 0;
+    else line += ed->inserted - ed->removed;
   }
   return line;
 }
@@ -205,10 +201,9 @@ static int shift_line(const editlog *l, int line) {
 static int unshift_line(const editlog *l, int line) {
   for (int i = l->n - 1; i >= 0 && line > 0; i--) {
     const edit *ed = &l->v[i];
-    if (ed->start == 0 || line < ed->start || (line == ed->start && !ed->col0)) continue;
-    int newend = ed->start + ed->added;
-    if (line < newend) return 0;            /* inside inserted text */
-    line -= ed->added - (ed->end - ed->start);
+    if (line < ed->first) continue;
+    if (line < ed->first + ed->inserted) return 0;   /* typed since the run */
+    line += ed->removed - ed->inserted;
   }
   return line;
 }
@@ -723,17 +718,16 @@ void lc_engine_open(lc_engine *e, const char *path, int version) {
 }
 
 void lc_engine_change(lc_engine *e, const char *path, int version,
-                      int start, int end, int added, int col0) {
+                      int first, int removed, int inserted) {
   doc *d = find_doc(e, path);
   if (!d) return;
   d->version = version;
-  edit ed = { start, end, added, col0 };
+  if (removed == 0 && inserted == 0) return;
+  edit ed = { first, removed, inserted };
   log_push(&d->shown, ed);
   log_push(&d->saved, ed);
 }
 
-/* Called once per didChange notification, after all its edits. */
-void lc_engine_changed(lc_engine *e, const char *path);
 void lc_engine_changed(lc_engine *e, const char *path) {
   publish_if_changed(e, path);
   if (e->set.run_on_type) lc_engine_run_for(e, path, LC_REASON_CHANGE);

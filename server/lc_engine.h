@@ -84,11 +84,13 @@ void lc_engine_run_for(lc_engine *e, const char *path, lc_reason why);
 
 /* Documents. 'text' may be NULL (the engine reads disk when it must). */
 void lc_engine_open(lc_engine *e, const char *path, int version);
-/* An edit replaced lines [start, end] (1-based, inclusive) with 'added'+1
-   lines, starting at the first column of 'start' when 'col0'; a
-   whole-document change passes start = 0. */
+/* An edit turned old lines [first, first + removed) into new lines
+   [first, first + inserted) (1-based; lc_doc_delta + 1). */
 void lc_engine_change(lc_engine *e, const char *path, int version,
-                      int start, int end, int added, int col0);
+                      int first, int removed, int inserted);
+/* Called once per didChange, after its edits: publishes the stale view and
+   reruns when runOnType is set. */
+void lc_engine_changed(lc_engine *e, const char *path);
 void lc_engine_save(lc_engine *e, const char *path);
 void lc_engine_close_doc(lc_engine *e, const char *path);
 void lc_engine_files_changed(lc_engine *e);      /* created/deleted on disk */

@@ -10,7 +10,9 @@
 */
 #include "lc_engine.h"
 #include "lc_pat.h"
+#include "lc_doc.h"
 #include "lc_frame.h"
+#include "lc_lsp.h"
 #include "lc_pos.h"
 #include "lc_rpc.h"
 #include "lc_uri.h"
@@ -25,11 +27,12 @@
 #include <unistd.h>
 #include <uv.h>
 
-void lc_engine_changed(lc_engine *e, const char *path);
-
 typedef enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN } lsp_state;
 
 typedef struct pending_sync { json_t *id; struct pending_sync *next; } pending_sync;
+
+/* An open document: its text as the editor has it (lc_doc). */
+typedef struct open_doc { char *path; lc_doc *doc; struct open_doc *next; } open_doc;
 
 typedef struct lsp {
   uv_loop_t *loop;
@@ -53,7 +56,26 @@ typedef struct lsp {
   FILE *logf;
   int verbose;
   json_t *init_opts;
+  open_doc *docs;
 } lsp;
+
+static open_doc *doc_find(lsp *s, const char *path) {
+  for (open_doc *d = s->docs; d; d = d->next)
+    if (!strcmp(d->path, path)) return d;
+  return NULL;
+}
+
+static void doc_drop(lsp *s, const char *path) {
+  for (open_doc **pp = &s->docs; *pp; pp = &(*pp)->next) {
+    if (strcmp((*pp)->path, path) != 0) continue;
+    open_doc *d = *pp;
+    *pp = d->next;
+    lc_doc_free(d->doc);
+    free(d->path);
+    free(d);
+    return;
+  }
+}
 
 /* {====================================================== output */
 
@@ -182,9 +204,17 @@ static void publish_file(lsp *s, const char *path) {
                              "stale", v.stale, "covered", cov, "uncovered", unc, "partial", "failed", fail);
   notify(s, "livecov/coverage", params);
 
-  /* diagnostics */
+  /* diagnostics: ranges end at the end of the line as the editor has it */
   size_t tlen = 0;
-  char *text = read_file(path, &tlen);
+  open_doc *od = doc_find(s, path);
+  char *text = NULL;
+  if (od) {
+    const char *t = lc_doc_text(od->doc, &tlen);
+    text = malloc(tlen + 1);
+    if (text) memcpy(text, t, tlen + 1);
+  } else {
+    text = read_file(path, &tlen);
+  }
   json_t *diags = json_array();
   if (set->failures) {
     for (int i = 0; i < v.nfailed; i++) {
@@ -499,36 +529,60 @@ static void n_exit(lsp *s, json_t *p) {
 
 static void n_did_open(lsp *s, json_t *p) {
   json_t *td = json_object_get(p, "textDocument");
-  char *path = path_of(s, json_string_value(json_object_get(td, "uri")));
+  const char *uri = json_string_value(json_object_get(td, "uri"));
+  char *path = path_of(s, uri);
   if (!path) return;
-  lc_engine_open(s->eng, path, (int)json_integer_value(json_object_get(td, "version")));
+  json_t *text = json_object_get(td, "text");
+  int64_t version = json_integer_value(json_object_get(td, "version"));
+  doc_drop(s, path);
+  open_doc *d = calloc(1, sizeof *d);
+  if (d) {
+    d->path = strdup(path);
+    d->doc = lc_doc_new(uri, version, json_string_value(text) ? json_string_value(text) : "",
+                        json_string_length(text));
+    if (!d->path || !d->doc) {
+      lc_doc_free(d->doc);
+      free(d->path);
+      free(d);
+      log_line(s, 1, "out of memory opening %s", path);
+    } else {
+      d->next = s->docs;
+      s->docs = d;
+    }
+  }
+  lc_engine_open(s->eng, path, (int)version);
   free(path);
 }
 
 static void n_did_change(lsp *s, json_t *p) {
-  json_t *td = json_object_get(p, "textDocument");
-  char *path = path_of(s, json_string_value(json_object_get(td, "uri")));
-  if (!path) return;
-  int version = (int)json_integer_value(json_object_get(td, "version"));
-  size_t i;
-  json_t *ch;
-  json_array_foreach(json_object_get(p, "contentChanges"), i, ch) {
-    json_t *range = json_object_get(ch, "range");
-    const char *text = json_string_value(json_object_get(ch, "text"));
-    size_t tlen = json_string_length(json_object_get(ch, "text"));
-    if (!range) {
-      lc_engine_change(s->eng, path, version, 0, 0, 0, 0);
+  lc_lsp_did_change_params dc;
+  char err[256];
+  if (lc_lsp_did_change_from_json(p, &dc, err, sizeof err) != 0) {
+    log_line(s, 1, "didChange: %s", err);
+    return;
+  }
+  char *path = path_of(s, dc.text_document.uri);
+  open_doc *d = path ? doc_find(s, path) : NULL;
+  if (!d) {
+    if (path) log_line(s, 2, "didChange for a document that is not open: %s", path);
+    free(path);
+    lc_lsp_did_change_params_clear(&dc);
+    return;
+  }
+  int version = (int)dc.text_document.version;
+  lc_doc_set_version(d->doc, version);
+  for (size_t i = 0; i < dc.nchanges; i++) {
+    lc_doc_delta delta;
+    if (lc_doc_apply(d->doc, &dc.changes[i], s->enc, &delta, err, sizeof err) != LC_DOC_OK) {
+      log_line(s, 1, "didChange %s: %s", path, err);
       continue;
     }
-    int a = (int)json_integer_value(json_object_get(json_object_get(range, "start"), "line"));
-    int b = (int)json_integer_value(json_object_get(json_object_get(range, "end"), "line"));
-    int added = 0;
-    for (size_t k = 0; text && k < tlen; k++) if (text[k] == '\n') added++;
-    int col0 = json_integer_value(json_object_get(json_object_get(range, "start"), "character")) == 0;
-    lc_engine_change(s->eng, path, version, a + 1, b + 1, added, col0);
+    lc_engine_change(s->eng, path, version, (int)delta.first_line + 1,
+                     (int)delta.removed, (int)delta.inserted);
   }
   lc_engine_changed(s->eng, path);
   free(path);
+  lc_lsp_did_change_params_clear(&dc);
 }
 
 static void n_did_save(lsp *s, json_t *p) {
@@ -541,6 +595,7 @@ static void n_did_save(lsp *s, json_t *p) {
 static void n_did_close(lsp *s, json_t *p) {
   char *path = path_of(s, json_string_value(json_object_get(json_object_get(p, "textDocument"), "uri")));
   if (!path) return;
+  doc_drop(s, path);
   lc_engine_close_doc(s->eng, path);
   free(path);
 }
@@ -987,6 +1042,7 @@ int lc_lsp_main(const char *self, int argc, char **argv) {
     free(p);
   }
   json_decref(s.init_opts);
+  while (s.docs) doc_drop(&s, s.docs->path);
   int lrc = uv_loop_close(s.loop);
   if (lrc) fprintf(stderr, "livecov lsp: loop not closed cleanly: %s\n", uv_strerror(lrc));
   free(s.loop);

@@ -155,7 +155,7 @@ class Coverage(ServerCase):
             {"range": {"start": {"line": 14, "character": 0}, "end": {"line": 14, "character": 23}},
              "severity": 4, "source": "livecov", "message": "line 15 is not covered by any test"}])
         spec = self.last("textDocument/publishDiagnostics", self.uri("spec/calc_spec.lua"))["diagnostics"]
-        self.assertEqual([(x["range"]["start"]["line"], x["severity"]) for x in spec], [(15, 1), (18, 1)])
+        self.assertEqual([(x["range"]["start"]["line"], x["severity"]) for x in spec], [(14, 1), (18, 1)])
         self.assertIn("Expected objects to be equal.", spec[0]["message"])
         self.assertEqual(self.last("textDocument/publishDiagnostics", self.uri("src/strutil.lua"))["diagnostics"], [])
 
@@ -176,7 +176,7 @@ class Coverage(ServerCase):
                          [("adds", "success", 3), ("divides", "success", 7),
                           ("fails on purpose", "failure", 13), ("errors in the module", "error", 17)])
         self.assertEqual(t[1]["output"], "noise on stdout\nmore noise\n")
-        self.assertEqual((t[2]["failUri"], t[2]["failLine"]), (self.uri("spec/calc_spec.lua"), 15))
+        self.assertEqual((t[2]["failUri"], t[2]["failLine"]), (self.uri("spec/calc_spec.lua"), 14))
 
     def test_test_coverage_request(self):
         tid = self.uri("spec/strutil_spec.lua") + "::strutil uppercases"
@@ -212,6 +212,32 @@ class Saves(ServerCase):
         self.assertEqual((cov["stale"], cov["version"]), (True, 2))
         self.assertEqual(cov["uncovered"], [16])
         self.assertEqual(cov["covered"][0], [2, 1])
+
+    def test_deleting_lines_drops_and_shifts_marks(self):
+        self.open_doc("src/calc.lua", 1)
+        self.client.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri("src/calc.lua"), "version": 2},
+            # two blank lines go: old 0-based lines 1 and 5
+            "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}},
+                                "text": ""},
+                               {"range": {"start": {"line": 4, "character": 0}, "end": {"line": 5, "character": 0}},
+                                "text": ""}]})
+        self.client.sync()
+        cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
+        self.assertEqual((cov["stale"], cov["version"], cov["uncovered"]), (True, 2, [12]))
+        self.assertEqual(cov["covered"][:4], [[0, 1], [1, 1], [2, 2], [3, 1]])
+        # hover on a shifted line still finds the tests of its original line
+        r = self.client.request("textDocument/hover", {"textDocument": {"uri": self.uri("src/calc.lua")},
+                                                       "position": {"line": 2, "character": 2}})
+        self.assertEqual(r["result"]["contents"]["value"],
+                         "livecov: 2 hits \u00b7 2 tests: calc \u203a adds, calc \u203a fails on purpose (stale)")
+        # saving reruns and publishes fresh, non-stale marks for the new text
+        lines = open(os.path.join(self.root, "src/calc.lua")).read().split("\n")
+        del lines[5]
+        del lines[1]
+        self.save("src/calc.lua", "\n".join(lines))
+        cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
+        self.assertEqual((cov["stale"], cov["uncovered"]), (False, [12]))
 
     def test_new_module_reruns_all(self):
         self.save("src/fresh.lua", "return 1\n")
