@@ -117,7 +117,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     c.onNotification('livecov/summary', (p: SummaryParams) => status.summary(p));
     c.onNotification('livecov/tests', (p: TestsParams) => testing.update(p));
     c.onNotification('livecov/runStarted', (p: RunStartedParams) => status.runStarted(p.id));
-    c.onNotification('livecov/runFinished', (p: RunFinishedParams) => status.runFinished(p.id));
+    c.onNotification('livecov/runFinished', (p: RunFinishedParams) => {
+      status.runFinished(p.id);
+      void testing.runFinished(p);
+    });
     c.onDidChangeState((e) => {
       void vscode.commands.executeCommand('setContext', 'livecov.active', e.newState === State.Running);
       if (e.newState === State.Stopped) status.reset();
@@ -175,12 +178,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         info?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
       await cfg.update('gutter.enabled', !cfg.get<boolean>('gutter.enabled', true), target);
     }),
-    vscode.commands.registerCommand('livecov.writeLcov', async () => {
+    vscode.commands.registerCommand('livecov.writeLcovFile', async () => {
       const dir = root();
       const file = dir ? path.join(dir, 'lcov.info') : undefined;
       const written = await execute('livecov.writeLcov', file ? [file] : []);
       if (written === undefined && !client) return;
-      const where = typeof written === 'string' ? written : file;
+      // The server answers { path } with the file it wrote.
+      const answer = written as { path?: unknown } | null | undefined;
+      const where = typeof answer?.path === 'string' ? answer.path : file;
       if (!where) return;
       const choice = await vscode.window.showInformationMessage(`livecov: wrote ${where}`, 'Open');
       if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(where));

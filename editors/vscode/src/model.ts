@@ -366,6 +366,8 @@ export interface StatusInput {
 export interface StatusView {
   text: string;
   tooltip: string;
+  /** For screen readers (and the end-to-end test): the text without icons. */
+  label: string;
 }
 
 export function formatPercent(p: number): string {
@@ -389,7 +391,7 @@ function baseName(uri: string): string {
  */
 export function statusView(s: StatusInput): StatusView {
   if (s.error) {
-    return { text: '$(error) livecov', tooltip: `livecov: ${s.error}` };
+    return { text: '$(error) livecov', tooltip: `livecov: ${s.error}`, label: `livecov: ${s.error}` };
   }
   if (!s.trusted || s.summary?.disabled) {
     return {
@@ -397,12 +399,13 @@ export function statusView(s: StatusInput): StatusView {
       tooltip:
         'livecov runs no code in an untrusted workspace: no spec file is run and no coverage is collected. ' +
         'Trust the workspace to turn live coverage on.',
+      label: 'livecov: tests off in an untrusted workspace',
     };
   }
   const icon = s.running || s.summary?.running ? '$(sync~spin)' : '$(beaker)';
   const sum = s.summary;
   if (!sum) {
-    return { text: `${icon} livecov`, tooltip: 'livecov: waiting for the first run' };
+    return { text: `${icon} livecov`, tooltip: 'livecov: waiting for the first run', label: 'livecov: waiting' };
   }
   const failed = sum.tests.failure + sum.tests.error;
   const parts = [icon, sum.lines > 0 ? formatPercent(sum.percent) : 'no lines', `$(pass) ${sum.tests.success}`];
@@ -419,7 +422,11 @@ export function statusView(s: StatusInput): StatusView {
     lines.push(`Least covered: ${least.map((f) => `${baseName(f.uri)} ${formatPercent(f.percent)}`).join(', ')}`);
   }
   lines.push('Click to open the Testing view');
-  return { text: parts.join(' '), tooltip: lines.join('\n') };
+  const label =
+    `livecov: ${sum.lines > 0 ? formatPercent(sum.percent) : 'no lines'} covered, ` +
+    `${sum.tests.success} passed, ${failed} failed, ${sum.tests.pending} pending` +
+    (s.running || sum.running ? ', running' : '');
+  return { text: parts.join(' '), tooltip: lines.join('\n'), label };
 }
 
 // }======

@@ -67,6 +67,7 @@ export class Status implements vscode.Disposable {
     const view = statusView(this.input);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
+    this.item.accessibilityInformation = { label: view.label, role: 'button' };
     this.item.command = this.input.error ? 'livecov.showOutput' : 'workbench.view.testing.focus';
     this.item.backgroundColor = this.input.error
       ? new vscode.ThemeColor('statusBarItem.errorBackground')

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import {
   CoverageParams,
+  RunFinishedParams,
   SummaryParams,
   TestCoverageResult,
   TestsParams,
@@ -34,6 +35,12 @@ const MAX_PER_TEST_REQUESTS = 2000;
 
 const norm = (uri: string): string => vscode.Uri.parse(uri).toString();
 
+/** A continuous run ("watch"): reported again after every server run. */
+interface Watch {
+  request: vscode.TestRunRequest;
+  coverage: boolean;
+}
+
 class LivecovFileCoverage extends vscode.FileCoverage {
   /** The file's `livecov/coverage` data when the run ended. */
   params?: CoverageParams;
@@ -45,6 +52,7 @@ export class Testing implements vscode.Disposable {
   readonly controller: vscode.TestController;
   /** Test tree nodes by TestItem, for results and describe blocks. */
   private nodes = new WeakMap<vscode.TestItem, TreeNode>();
+  private watches = new Set<Watch>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly server: () => Server | undefined) {
@@ -60,11 +68,15 @@ export class Testing implements vscode.Disposable {
       vscode.TestRunProfileKind.Run,
       (req, token) => this.run(req, token, false),
       true,
+      undefined,
+      true,
     );
     const cov = this.controller.createRunProfile(
       'Coverage',
       vscode.TestRunProfileKind.Coverage,
       (req, token) => this.run(req, token, true),
+      true,
+      undefined,
       true,
     );
     cov.loadDetailedCoverage = (_run, fc, token) => this.details(fc, token);
@@ -125,6 +137,14 @@ export class Testing implements vscode.Disposable {
   // {====== Runs ======
 
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, coverage: boolean): Promise<void> {
+    if (request.continuous) {
+      // livecov already reruns on save: watching only means reporting
+      // each of those runs here, until the user turns it off.
+      const watch: Watch = { request, coverage };
+      this.watches.add(watch);
+      token.onCancellationRequested(() => this.watches.delete(watch));
+      return;
+    }
     const server = this.server();
     const run = this.controller.createTestRun(request);
     try {
@@ -160,6 +180,32 @@ export class Testing implements vscode.Disposable {
     }
   }
 
+  /** `livecov/runFinished`: report the spec files it ran to every watch. */
+  async runFinished(p: RunFinishedParams): Promise<void> {
+    if (this.watches.size === 0 || p.cancelled) return;
+    const specs = new Set(p.specs.map(norm));
+    for (const watch of [...this.watches]) {
+      const excluded = new Set(watch.request.exclude ?? []);
+      const tests: vscode.TestItem[] = [];
+      for (const item of watch.request.include ?? [...this.topItems()]) {
+        if (specs.has(this.specOf(item).id)) this.leafItems(item, excluded, tests);
+      }
+      if (tests.length === 0) continue;
+      const run = this.controller.createTestRun(watch.request);
+      try {
+        for (const item of tests) this.report(run, item);
+        const server = this.server();
+        if (watch.coverage && server) {
+          const cts = new vscode.CancellationTokenSource();
+          await this.addCoverage(run, server, tests, cts.token);
+          cts.dispose();
+        }
+      } finally {
+        run.end();
+      }
+    }
+  }
+
   private *topItems(): Iterable<vscode.TestItem> {
     const items: vscode.TestItem[] = [];
     this.controller.items.forEach((i) => items.push(i));
@@ -174,6 +220,11 @@ export class Testing implements vscode.Disposable {
       return;
     }
     const duration = result.durationMs;
+    const where = new vscode.Location(vscode.Uri.parse(node.uri), new vscode.Position(result.line ?? 0, 0));
+    const name = [...(result.path ?? [result.label])].join(' ');
+    const ms = duration !== undefined ? ` (${duration.toFixed(1)} ms)` : '';
+    const mark = { passed: '\u2713', failed: '\u2717', errored: '\u2717', skipped: '-' }[outcome(result.status)];
+    run.appendOutput(`${mark} ${name}${ms}\r\n`, where, item);
     switch (outcome(result.status)) {
       case 'passed':
         run.passed(item, duration);
@@ -184,6 +235,7 @@ export class Testing implements vscode.Disposable {
       case 'failed':
       case 'errored': {
         const f = failureMessage(result);
+        run.appendOutput(`    ${f.message.split('\n').join('\r\n    ')}\r\n`, where, item);
         const msg =
           f.expected !== undefined && f.actual !== undefined
             ? vscode.TestMessage.diff(f.message, f.expected, f.actual)

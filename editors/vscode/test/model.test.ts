@@ -209,6 +209,7 @@ describe('status bar', () => {
   it('shows percent and pass/fail counts', () => {
     const v = statusView({ summary: summary(), running: false, trusted: true });
     assert.equal(v.text, '$(beaker) 88.2% $(pass) 40 $(error) 1 $(circle-slash) 2');
+    assert.equal(v.label, 'livecov: 88.2% covered, 40 passed, 1 failed, 2 pending');
     assert.equal(
       v.tooltip,
       [
@@ -227,7 +228,9 @@ describe('status bar', () => {
 
   it('counts errors as failures and spins while running', () => {
     const s = summary({ tests: { success: 1, failure: 1, error: 2, pending: 0 } });
-    assert.equal(statusView({ summary: s, running: true, trusted: true }).text, '$(sync~spin) 88.2% $(pass) 1 $(error) 3');
+    const v = statusView({ summary: s, running: true, trusted: true });
+    assert.equal(v.text, '$(sync~spin) 88.2% $(pass) 1 $(error) 3');
+    assert.equal(v.label, 'livecov: 88.2% covered, 1 passed, 3 failed, 0 pending, running');
   });
 
   it('says why nothing runs in an untrusted workspace', () => {

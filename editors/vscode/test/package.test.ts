@@ -49,8 +49,13 @@ describe('package.json', () => {
       'livecov.runFileTests',
       'livecov.showOutput',
       'livecov.toggleGutter',
-      'livecov.writeLcov',
+      'livecov.writeLcovFile',
     ]);
+    // vscode-languageclient registers the server's executeCommand commands
+    // under their own names: ours must not take them.
+    for (const serverCommand of ['livecov.runAll', 'livecov.runFile', 'livecov.writeLcov', 'livecov.summary']) {
+      assert.ok(!ids.includes(serverCommand), `${serverCommand} is left to the server`);
+    }
     const src = fs.readFileSync(path.join(ROOT, 'src', 'extension.ts'), 'utf8');
     for (const id of ids) assert.ok(src.includes(`registerCommand('${id}'`), `${id} is registered`);
   });
