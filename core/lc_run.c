@@ -26,6 +26,7 @@ typedef struct run_ctx {
   int oom;
   char **reads;               /* files reported through on_read */
   int nreads, capreads;
+  char *running;              /* name of the test in progress, or NULL */
 } run_ctx;
 
 const char *lc_status_name(lc_status s) {
@@ -56,6 +57,8 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   if (np) x->used = x->used - osize + nsize;
   return np;
 }
+
+static int in_root(const char *root, const char *path);
 
 static run_ctx *ctx_of(lua_State *L) {
   return lua_touserdata(L, lua_upvalueindex(1));
@@ -120,6 +123,8 @@ static int h_oom(lua_State *L) {
 static int h_test_begin(lua_State *L) {
   run_ctx *x = ctx_of(L);
   const char *name = luaL_optstring(L, 1, "");
+  free(x->running);
+  x->running = strdup(name);
   if (x->o->on_test_start) x->o->on_test_start(x->o->ud, name);
   if (x->o->per_test) lc_cov_test_begin(x->cov);
   return 0;
@@ -217,7 +222,36 @@ static int h_exit(lua_State *L) {
   int code;
   if (lua_isboolean(L, 1)) code = lua_toboolean(L, 1) ? 0 : 1;
   else code = (int)luaL_optinteger(L, 1, 0);
-  if (x->o->on_exit) x->o->on_exit(x->o->ud, code);
+  if (x->o->on_exit_result) {
+    char msg[64], file[PATH_MAX];
+    lc_test_result r;
+    memset(&r, 0, sizeof r);
+    snprintf(msg, sizeof msg, "os.exit(%d) called", code);
+    r.name = x->running ? x->running : x->path;
+    r.path = (const char **)&r.name;
+    r.npath = 1;
+    r.file = x->path;
+    r.status = LC_ERROR;
+    r.message = msg;
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+      if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || ar.source[0] != '@') continue;
+      const char *src = ar.source + 1;
+      char joined[PATH_MAX];
+      if (src[0] != '/') {
+        snprintf(joined, sizeof joined, "%s/%s", x->o->root, src);
+        src = joined;
+      }
+      if (realpath(src, file) && in_root(x->o->root, file)) {
+        r.fail_file = file;
+        r.fail_line = ar.currentline;
+      }
+      break;
+    }
+    x->o->on_exit_result(x->o->ud, &r, code);
+  } else if (x->o->on_exit) {
+    x->o->on_exit(x->o->ud, code);
+  }
   return luaL_error(L, "os.exit(%d) called", code);
 }
 
@@ -420,5 +454,6 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
   lua_close(L);
   for (int i = 0; i < x.nreads; i++) free(x.reads[i]);
   free(x.reads);
+  free(x.running);
   return 0;
 }

@@ -71,6 +71,10 @@ typedef struct lc_run_opts {
   /* os.exit(code) in test code: the caller may end the process here; if it
      returns, os.exit raises an error instead. */
   void (*on_exit)(void *ud, int code);
+  /* The same with the result the run reports for it (when set, on_exit is
+     not called): an error "os.exit(N) called" in the running test, with the
+     file and line of the call. */
+  void (*on_exit_result)(void *ud, const lc_test_result *r, int code);
   /* A file under the root was opened for reading (io.open, io.lines):
      its real absolute path, once per path and run. */
   void (*on_read)(void *ud, const char *path);

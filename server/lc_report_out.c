@@ -85,10 +85,16 @@ static void describe(const lc_results *r, const lc_specres *sr, const lc_testrec
   fputc('\n', out);
   put_c(out, o, color[t->status], word[t->status]);
   fputs(arrow, out);
-  if (t->line > 0) {
-    put_c(out, o, C_CYAN, lc_project_rel(r->proj, sr->spec));
+  const char *file = lc_project_rel(r->proj, sr->spec);
+  int line = t->line;
+  if (line <= 0 && t->fail_file && t->fail_line > 0) {
+    file = lc_project_rel(r->proj, t->fail_file);
+    line = t->fail_line;
+  }
+  if (line > 0) {
+    put_c(out, o, C_CYAN, file);
     fputs(" @ ", out);
-    put_ci(out, o, C_CYAN, t->line);
+    put_ci(out, o, C_CYAN, line);
     fputc('\n', out);
     put_c(out, o, C_BRIGHT, t->name);
     fputc('\n', out);
@@ -150,12 +156,16 @@ int lc_report_list(const lc_results *r, FILE *out) {
 
 /* {====================================================== TAP */
 
-/* Writes 's' with every newline followed by "# ". */
-static void put_commented(FILE *out, const char *s) {
-  for (; *s; s++) {
-    fputc(*s, out);
-    if (*s == '\n') fputs("# ", out);
+/* Writes 'n' bytes of 's' with every newline followed by "# ". */
+static void put_commented_n(FILE *out, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    fputc(s[i], out);
+    if (s[i] == '\n') fputs("# ", out);
   }
+}
+
+static void put_commented(FILE *out, const char *s) {
+  put_commented_n(out, s, strlen(s));
 }
 
 int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out) {
@@ -184,7 +194,7 @@ int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out) {
         }
         if (t->output && *t->output) {
           fputs("# Output:\n# ", out);
-          put_commented(out, t->output);
+          put_commented_n(out, t->output, strlen(t->output) - (t->output[strlen(t->output) - 1] == '\n'));
           fputc('\n', out);
         }
       }

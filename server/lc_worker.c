@@ -85,17 +85,10 @@ static void on_test(void *ud, const lc_test_result *r) {
 
 /* os.exit in a test: report the test as an error with the code, save the
    coverage gathered so far, and end the process as the test asked. */
-static void on_exit_cb(void *ud, int code) {
+static void on_exit_cb(void *ud, const lc_test_result *r, int code) {
   worker *w = ud;
-  lc_test_result r;
-  memset(&r, 0, sizeof r);
-  char msg[96];
-  snprintf(msg, sizeof msg, "os.exit(%d) called", code);
-  r.name = w->running ? w->running : "";
-  r.status = LC_ERROR;
-  r.message = msg;
   char *out = take_output(w);
-  emit(lc_wire_test(&r, w->cov, out));
+  emit(lc_wire_test(r, w->cov, out));
   free(out);
   emit(lc_wire_cov(w->cov));
   emit(lc_wire_end());
@@ -168,7 +161,7 @@ int lc_worker_main(int argc, char **argv) {
   o.filter_out = filtout.v; o.nfilter_out = filtout.n;
   o.on_test_start = on_start;
   o.on_test = on_test;
-  o.on_exit = on_exit_cb;
+  o.on_exit_result = on_exit_cb;
   o.on_read = on_read;
   o.ud = &w;
   lc_run_summary sum;
