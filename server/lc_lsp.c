@@ -48,7 +48,7 @@ typedef struct lsp {
   int exiting;
   lc_engine *eng;
   lc_pos_encoding enc;
-  int cap_progress, cap_diag_version;
+  int cap_progress, cap_diag_version, cap_watch;
   json_int_t next_id;
   char token[64];
   int progress_open;
@@ -479,6 +479,8 @@ static json_t *m_initialize(lsp *s, json_t *p, int *err, char *msg) {
   s->cap_progress = json_is_true(json_object_get(json_object_get(caps, "window"), "workDoneProgress"));
   json_t *pd = json_object_get(json_object_get(caps, "textDocument"), "publishDiagnostics");
   s->cap_diag_version = json_is_true(json_object_get(pd, "versionSupport"));
+  s->cap_watch = json_is_true(json_object_get(json_object_get(json_object_get(caps, "workspace"),
+                              "didChangeWatchedFiles"), "dynamicRegistration"));
   s->enc = lc_pos_pick(json_object_get(json_object_get(caps, "general"), "positionEncodings"));
   char e[512];
   s->eng = lc_engine_new(s->loop, s->self, root, &engine_cbs, s, e, sizeof e);
@@ -505,6 +507,14 @@ static json_t *m_initialize(lsp *s, json_t *p, int *err, char *msg) {
 
 static void n_initialized(lsp *s, json_t *p) {
   (void)p;
+  if (s->cap_watch) {
+    /* Files changed outside the editor (git checkout, generators) and
+       deleted or renamed specs reach the dependency map through these. */
+    json_t *reg = json_pack("{s:[{s:s, s:s, s:{s:[{s:s}, {s:s}, {s:s}]}}]}", "registrations",
+      "id", "livecov-watch", "method", "workspace/didChangeWatchedFiles", "registerOptions",
+      "watchers", "globPattern", "**/*.lua", "globPattern", "**/.busted", "globPattern", "**/.luacov");
+    send_msg(s, lc_rpc_request(++s->next_id, "client/registerCapability", reg));
+  }
   if (s->init_opts) apply_settings(s, s->init_opts);
   if (!lc_engine_settings(s->eng)->run_tests) {
     notify(s, "window/showMessage", json_pack("{s:i, s:s}", "type", 3, "message",
@@ -604,9 +614,22 @@ static void n_did_change_config(lsp *s, json_t *p) {
   apply_settings(s, json_object_get(p, "settings"));
 }
 
+/* Changes on disk: created/deleted files change the project; a changed
+   file that is not open in the editor (whose saves come as didSave) is
+   treated like a save. */
 static void n_watched(lsp *s, json_t *p) {
-  (void)p;
-  lc_engine_files_changed(s->eng);
+  size_t i;
+  json_t *ch;
+  int structure = 0;
+  json_array_foreach(json_object_get(p, "changes"), i, ch)
+    if (json_integer_value(json_object_get(ch, "type")) != 2) structure = 1;
+  if (structure) lc_engine_files_changed(s->eng);
+  json_array_foreach(json_object_get(p, "changes"), i, ch) {
+    json_int_t type = json_integer_value(json_object_get(ch, "type"));
+    char *path = path_of(s, json_string_value(json_object_get(ch, "uri")));
+    if (path && type != 3 && !doc_find(s, path)) lc_engine_run_for(s->eng, path, LC_REASON_SAVE);
+    free(path);
+  }
 }
 
 static int want_pos(json_t *p, char **path, int *line, lsp *s, int *err, char *msg) {

@@ -239,6 +239,26 @@ class Saves(ServerCase):
         cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
         self.assertEqual((cov["stale"], cov["uncovered"]), (False, [12]))
 
+    def test_watched_files(self):
+        # a spec deleted on disk disappears from runs and its results go
+        os.remove(os.path.join(self.root, "spec/strutil_spec.lua"))
+        self.client.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": self.uri("spec/strutil_spec.lua"), "type": 3}]})
+        self.client.sync()
+        s = self.client.notifications("livecov/summary")
+        self.client.request("workspace/executeCommand", {"command": "livecov.runAll"})
+        self.client.sync()
+        started = self.client.notifications("livecov/runStarted")[-1]
+        self.assertEqual(started["specs"], [self.uri("spec/calc_spec.lua")])
+        cov = self.last("livecov/coverage", self.uri("src/strutil.lua"))
+        self.assertEqual(cov["covered"], [])
+        # a module changed outside the editor reruns the specs that load it
+        self.client.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": self.uri("src/calc.lua"), "type": 2}]})
+        self.client.sync()
+        started = self.client.notifications("livecov/runStarted")[-1]
+        self.assertEqual((started["reason"], started["specs"]), ("save", [self.uri("spec/calc_spec.lua")]))
+
     def test_new_module_reruns_all(self):
         self.save("src/fresh.lua", "return 1\n")
         started = self.client.notifications("livecov/runStarted")[-1]
