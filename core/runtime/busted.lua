@@ -1058,20 +1058,26 @@ local NEGATE = { to_not = true, not_to = true, never = true, ["not"] = true, no 
 local TYPES = { number = true, string = true, table = true, ["function"] = true,
                 boolean = true, userdata = true, thread = true, ["nil"] = true }
 
+-- A chain keeps its state out of reach of __index (the value may be nil).
 local chain_mt = {}
-local function chain(value, negated, last)
-  return setmetatable({ value = value, negated = negated, last = last }, chain_mt)
+local chain_state = setmetatable({}, { __mode = "k" })
+local function chain(value, negated)
+  local c = setmetatable({}, chain_mt)
+  chain_state[c] = { value = value, negated = negated }
+  return c
 end
 
 local function run_check(c, name, ...)
-  local ok, pos, neg = checks[name](c.value, ...)
-  if c.negated then ok = not ok end
-  if not ok then fail_here(c.negated and neg or pos) end
-  return chain(c.value, false, nil)
+  local st = chain_state[c]
+  local ok, pos, neg = checks[name](st.value, ...)
+  if st.negated then ok = not ok end
+  if not ok then fail_here(st.negated and neg or pos) end
+  return chain(st.value, false)
 end
 
 chain_mt.__index = function(c, key)
-  if NEGATE[key] then return chain(c.value, not c.negated, key) end
+  local st = chain_state[c]
+  if NEGATE[key] then return chain(st.value, not st.negated) end
   if key == "fail" or key == "error" then
     -- expect(f).to.fail() and expect(f).to.fail.with(pattern)
     return setmetatable({}, {
@@ -1080,7 +1086,7 @@ chain_mt.__index = function(c, key)
         if k == "with" then return function(p) return run_check(c, "fail", p) end end
       end })
   end
-  if (key == "a" or key == "an") then
+  if key == "a" or key == "an" then
     -- callable (to.be.a("string")) and a chain (to.be.a.number())
     return setmetatable({}, {
       __call = function(_, kind) return run_check(c, "a", kind) end,
@@ -1092,18 +1098,17 @@ chain_mt.__index = function(c, key)
     -- callable (to.be(x), to.have(x)) and a chain (to.be.truthy())
     return setmetatable({}, {
       __call = function(_, ...) return run_check(c, key, ...) end,
-      __index = function(_, k) return chain_mt.__index(chain(c.value, c.negated, key), k) end })
+      __index = function(_, k) return chain_mt.__index(chain(st.value, st.negated), k) end })
   end
-  if FILLER[key] then return chain(c.value, c.negated, key) end
+  if FILLER[key] then return chain(st.value, st.negated) end
   if checks[key] then
     return function(...) return run_check(c, key, ...) end
   end
-  if key == "been" then return chain(c.value, c.negated, key) end
   error("expect: unknown word '" .. tostring(key) .. "'", 2)
 end
 
 local function expect(v)
-  return chain(v, false, nil)
+  return chain(v, false)
 end
 
 -- }======================================================================
