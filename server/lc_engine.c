@@ -71,6 +71,7 @@ struct lc_engine {
   void *closed_ud;
   int told_disabled;
   int submitting;       /* inside start_pending: batch cannot end yet */
+  int have_results;     /* a spec has finished since start */
 };
 
 static const char *default_lpath = "./src/?.lua;./src/?/?.lua;./src/?/init.lua";
@@ -333,6 +334,8 @@ static pubsig *find_pub(lc_engine *e, const char *path) {
 /* Reports 'path' if its view differs from what was last reported. */
 static void publish_if_changed(lc_engine *e, const char *path) {
   lc_file_view v;
+  /* Before any run, "every line uncovered" would be a claim, not a fact. */
+  if (!e->have_results) return;
   if (lc_engine_view(e, path, &v) != 0) return;
   uint64_t sig = view_sig(&v);
   pubsig *p = find_pub(e, path);
@@ -418,6 +421,7 @@ static void on_job(lc_pool *p, lc_job *job, void *ud) {
     if (job->errtext) logf_(e, 3, "worker stderr (%s): %s", lc_project_rel(&e->proj, r->spec), job->errtext);
     lc_specres_free(s->res);
     s->res = r;
+    e->have_results = 1;
     /* The new data describes the files as saved: unsaved edits made since
        the save are what marks must now be shifted by. */
     for (int i = 0; i < e->ndocs; i++) log_copy(&e->docs[i].shown, &e->docs[i].saved);

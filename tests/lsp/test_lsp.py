@@ -351,7 +351,10 @@ class Untrusted(ServerCase):
     options = {"runTests": False}
 
     def test_nothing_runs(self):
+        self.open_doc("src/calc.lua")
+        self.client.sync()
         self.assertEqual(self.client.notifications("livecov/runStarted"), [])
+        self.assertEqual(self.client.notifications("livecov/coverage"), [])
         msgs = [p["message"] for p in self.client.notifications("window/showMessage")]
         self.assertTrue(any("not trusted" in m for m in msgs))
         self.assertTrue(self.client.notifications("livecov/summary")[-1]["disabled"])
