@@ -347,6 +347,36 @@ class Cancel(ServerCase):
         self.assertEqual(r["error"]["code"], -32800)
 
 
+class Supersede(ServerCase):
+    extra_files = {
+        "src/slow.lua": "return { spin = function(s) local t = os.clock() while os.clock() - t < s do end end }\n",
+        "spec/slow_spec.lua": 'local slow = require("slow")\n'
+                              'describe("slow", function() it("spins", function() slow.spin(1.5) end) end)\n',
+    }
+    options = {"debounceMs": 0}
+
+    def test_newer_save_cancels_run_in_flight(self):
+        c = self.client
+        n_before = len([t for t in c.notifications("livecov/tests") if t["uri"] == self.uri("spec/slow_spec.lua")])
+        c.notify("textDocument/didSave", {"textDocument": {"uri": self.uri("src/slow.lua")}})
+        c.wait(lambda m: m.get("method") == "livecov/runStarted" and m["params"]["reason"] == "save")
+        time.sleep(0.2)                        # the first job is spinning now
+        c.notify("textDocument/didSave", {"textDocument": {"uri": self.uri("src/slow.lua")}})
+        c.sync()
+        done = [t for t in c.notifications("livecov/tests") if t["uri"] == self.uri("spec/slow_spec.lua")]
+        self.assertEqual(len(done) - n_before, 1)     # the superseded run published nothing
+        finished = c.notifications("livecov/runFinished")[-1]
+        self.assertTrue(finished["cancelled"])
+
+
+class Lenses(ServerCase):
+    def test_code_lens_per_test(self):
+        r = self.client.request("textDocument/codeLens", {"textDocument": {"uri": self.uri("spec/calc_spec.lua")}})
+        got = [(l["range"]["start"]["line"], l["command"]["title"].split(" (")[0]) for l in r["result"]]
+        self.assertEqual(got, [(3, "\u2713 passed"), (7, "\u2713 passed"), (13, "\u2717 failed"), (17, "\u2717 error")])
+        self.assertEqual(r["result"][0]["command"]["command"], "livecov.runFile")
+
+
 class Untrusted(ServerCase):
     options = {"runTests": False}
 
