@@ -15,7 +15,8 @@
 --   loaded   = { ["spec/a_spec.lua"] = { "src/a.lua", ... } }    exact sets
 --   stdout_match = { "pattern", ... }   each found in the run's stdout
 --   stdout_nomatch = { "pattern", ... } none found
---   check    = function(doc, stdout) ... end   extra checks; error() to fail
+--   check    = function(doc, stdout, stderr) ... end   extra checks; error() to fail
+--   no_report = true              the run ends before writing a report
 package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local json = require "dkjson"
 
@@ -52,6 +53,19 @@ if expect.exit and code ~= expect.exit then
 end
 local doc = json.decode(slurp(report), 1, json.null)
 os.remove(tmp); os.remove(tmp .. ".err"); os.remove(report)
+if expect.no_report then
+  doc = { summary = {}, specs = {}, files = {} }
+  if expect.check then
+    local okc, err = pcall(expect.check, doc, stdout, stderr)
+    if not okc then fail(tostring(err)) end
+  end
+  if #failures > 0 then
+    for _, f in ipairs(failures) do io.stderr:write("FAIL: ", f, "\n") end
+    os.exit(1)
+  end
+  print("ok: no report expected in " .. fixture)
+  os.exit(0)
+end
 if type(doc) ~= "table" then
   io.stderr:write("no JSON report; command: ", cmd, "\nstdout:\n", stdout, "\nstderr:\n", stderr, "\n")
   os.exit(1)
