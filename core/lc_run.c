@@ -175,6 +175,7 @@ static int h_test_end(lua_State *L) {
   r.trace = field_str(L, 1, "trace");
   r.fail_file = field_str(L, 1, "fail_file");
   r.fail_line = (int)field_int(L, 1, "fail_line");
+  r.kind = field_str(L, 1, "kind");
   lua_getfield(L, 1, "ms");
   r.ms = lua_tonumber(L, -1);
   lua_pop(L, 1);

@@ -31,6 +31,9 @@ typedef struct lc_test_result {
   const char **path;        /* the same as a list: describe..., it */
   int npath;
   const char *file;         /* the spec file (absolute) */
+  const char *kind;         /* "it" for a test (pending ones too); else the
+                               block that erred: "before_each", "describe",
+                               "file", ... ; may be NULL (unknown) */
   int line;                 /* line of the it() call, 0 when unknown */
   lc_status status;
   const char *message;      /* failure/error message, NULL on success */

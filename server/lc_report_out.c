@@ -29,6 +29,9 @@ const char *lc_report_mark(const lc_testrec *t, const lc_report_opts *o) {
                                 "\033[35m\xe2\x9c\xb1\033[0m", "\033[33m\xe2\x97\x8c\033[0m" };
   static const char *asc[] = { "+", "-", "*", "." };
   if (t->status == LC_PENDING && o->suppress_pending) return "";
+  /* busted marks tests, and errors of describe and file blocks, not hooks */
+  if (t->kind && strcmp(t->kind, "it") && strcmp(t->kind, "describe") && strcmp(t->kind, "file"))
+    return "";
   if (!o->utf) return asc[t->status];
   return o->color ? utfc[t->status] : utf[t->status];
 }
@@ -224,7 +227,8 @@ static json_t *entry(const lc_results *r, const lc_specres *sr, const lc_testrec
       jstr(t->fail_file ? lc_project_rel(r->proj, t->fail_file) : file),
       "currentline", t->fail_line ? t->fail_line : t->line,
       "traceback", jstr(t->trace), "message", jstr(t->message)),
-    "element", "name", jstr(last), "descriptor", t->status == LC_PENDING ? "pending" : "it",
+    "element", "name", jstr(last),
+    "descriptor", t->status == LC_PENDING ? "pending" : t->kind ? t->kind : "it",
     "trace", trace, "duration", t->ms / 1000.0, "attributes");
   if (e && t->status == LC_ERROR) json_object_set_new(e, "isError", json_true());
   if (e && t->output && *t->output) json_object_set_new(e, "output", jstr(t->output));

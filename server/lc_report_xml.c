@@ -29,16 +29,35 @@ static void put_esc(FILE *out, const char *s) {
 
 /* {====================================================== JUnit */
 
+/* A record that is not a test: an error in a hook or a block body (busted
+   writes those as <error> of the testsuite, not as a testcase). */
+static int outside_test(const lc_testrec *t) {
+  return t->kind && strcmp(t->kind, "it") != 0;
+}
+
+static void put_first_line_attr(FILE *out, const char *msg) {
+  if (!msg) return;
+  size_t n = strcspn(msg, "\n");
+  char *first = malloc(n + 1);
+  if (!first) return;
+  memcpy(first, msg, n);
+  first[n] = '\0';
+  fputs(" message=\"", out);
+  put_esc(out, first);
+  fputc('"', out);
+  free(first);
+}
+
 int lc_report_junit(const lc_results *r, const lc_report_opts *o, FILE *out) {
   int tests = 0, fail = 0, err = 0, skip = 0;
   for (int s = 0; s < r->nspecs; s++) {
     for (int i = 0; i < r->specs[s]->ntests; i++) {
-      lc_status st = r->specs[s]->tests[i].status;
-      if (st == LC_PENDING && o->suppress_pending) continue;
-      tests++;
-      fail += st == LC_FAILURE;
-      err += st == LC_ERROR;
-      skip += st == LC_PENDING;
+      const lc_testrec *t = &r->specs[s]->tests[i];
+      if (t->status == LC_PENDING && o->suppress_pending) continue;
+      tests += !outside_test(t);
+      fail += t->status == LC_FAILURE;
+      err += t->status == LC_ERROR;
+      skip += t->status == LC_PENDING;
     }
   }
   char stamp[32];
@@ -57,6 +76,20 @@ int lc_report_junit(const lc_results *r, const lc_report_opts *o, FILE *out) {
     for (int i = 0; i < sr->ntests; i++) {
       const lc_testrec *t = &sr->tests[i];
       if (t->status == LC_PENDING && o->suppress_pending) continue;
+      if (outside_test(t)) {
+        fputs("\t\t<error", out);
+        put_first_line_attr(out, t->message);
+        fputc('>', out);
+        put_esc(out, t->name);
+        fputc('\n', out);
+        if (t->message) put_esc(out, t->message);
+        if (t->trace) {
+          fputc('\n', out);
+          put_esc(out, t->trace);
+        }
+        fputs("</error>\n", out);
+        continue;
+      }
       fputs("\t\t<testcase classname=\"", out);
       put_esc(out, file);
       fprintf(out, ":%d\" name=\"", t->line);
@@ -69,18 +102,7 @@ int lc_report_junit(const lc_results *r, const lc_report_opts *o, FILE *out) {
         const char *tag = t->status == LC_FAILURE ? "failure"
                         : t->status == LC_ERROR ? "error" : "skipped";
         fprintf(out, "\t\t\t<%s", tag);
-        if (t->message) {
-          size_t n = strcspn(t->message, "\n");
-          char *first = malloc(n + 1);
-          if (first) {
-            memcpy(first, t->message, n);
-            first[n] = '\0';
-            fputs(" message=\"", out);
-            put_esc(out, first);
-            fputc('"', out);
-            free(first);
-          }
-        }
+        put_first_line_attr(out, t->message);
         fputc('>', out);
         if (t->status != LC_PENDING && o->seed) fprintf(out, "Random seed: %ld\n", o->seed);
         if (t->message) put_esc(out, t->message);

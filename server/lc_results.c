@@ -9,7 +9,11 @@
 **                  (loaded: files whose code ran, then files read via io.open/io.lines)
 **                  "tests": [ { "name", "path": [...], "line", "status",
 **                               "message", "fail_file", "fail_line", "ms",
-**                               "output", "lines": { "src/a.lua": [1, 2] } } ] } ] }
+**                               "output", "lines": { "src/a.lua": [1, 2] },
+**                               "kind" } ] } ] }
+**   kind: "it" for a test (pending ones too); for an error outside a test,
+**   the block that erred ("before_each", "describe", "file", ...); null when
+**   unknown (a worker that crashed or timed out).
 */
 #include "lc_results.h"
 
@@ -147,11 +151,12 @@ static json_t *test_json(const lc_results *r, const lc_specres *sr, const lc_tes
     if (!a) { a = json_array(); json_object_set_new(lines, rel, a); }
     json_array_append_new(a, json_integer(t->points[i].line));
   }
-  return json_pack("{s:o, s:o, s:i, s:s, s:o, s:o, s:i, s:f, s:o, s:o}",
+  return json_pack("{s:o, s:o, s:i, s:s, s:o, s:o, s:i, s:f, s:o, s:o, s:o}",
     "name", jstr(t->name), "path", path, "line", t->line,
     "status", lc_status_name(t->status), "message", jstr(t->message),
     "fail_file", t->fail_file ? jstr(lc_project_rel(r->proj, t->fail_file)) : json_null(),
-    "fail_line", t->fail_line, "ms", t->ms, "output", jstr(t->output), "lines", lines);
+    "fail_line", t->fail_line, "ms", t->ms, "output", jstr(t->output), "lines", lines,
+    "kind", jstr(t->kind));
 }
 
 int lc_report_json(const lc_results *r, FILE *out) {

@@ -28,6 +28,7 @@ static void free_test(lc_testrec *t) {
   free(t->trace);
   free(t->fail_file);
   free(t->output);
+  free(t->kind);
   free(t->points);
 }
 

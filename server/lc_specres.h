@@ -20,6 +20,7 @@ typedef struct lc_testrec {
   char *fail_file;          /* absolute path or NULL */
   int fail_line;            /* 1-based, 0 unknown */
   char *output;             /* captured stdout, may be NULL */
+  char *kind;               /* lc_test_result.kind, may be NULL */
   double ms;
   lc_cov_point *points;     /* per-test lines; file ids index 'cov' of the spec */
   int npoints;

@@ -71,6 +71,7 @@ char *lc_wire_test(const lc_test_result *r, lc_cov *cov, const char *output) {
     "trace", jstr(r->trace), "fail_file", abs_file(r->fail_file),
     "fail_line", r->fail_line, "ms", r->ms, "output", jstr(output),
     "points", points);
+  if (o && r->kind) json_object_set_new(o, "kind", jstr(r->kind));
   return dump_line(o);
 }
 
@@ -155,6 +156,7 @@ static int apply_test(lc_specres *r, json_t *o) {
   t->fail_file = dupj(o, "fail_file");
   t->fail_line = (int)json_integer_value(json_object_get(o, "fail_line"));
   t->output = dupj(o, "output");
+  t->kind = dupj(o, "kind");
   t->ms = json_number_value(json_object_get(o, "ms"));
   json_t *points = json_object_get(o, "points");
   const char *key;

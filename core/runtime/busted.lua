@@ -510,9 +510,11 @@ end
 
 local function record_of(el, status, info)
   local path = names_of(el)
+  local kind = el.descriptor
+  if kind == "pending" then kind = "it" end
   local r = { name = tconcat(path, " "), path = path, status = status,
               line = el.spec_line or (el.trace and el.trace.currentline) or 0,
-              kind = el.descriptor }
+              kind = kind }
   if info then
     r.message = info.message
     r.trace = info.traceback
@@ -760,6 +762,7 @@ local function block_execute(descriptor, el)
       elseif info and info.status0 == "failure" and window[1] then
         window[1].status = "failure"
       end
+      if window[1] then window[1].kind = "it" end
       window_close()
       return
     end
