@@ -192,6 +192,46 @@ int lc_conf_busted(const char *path, const char *task, lc_conf_fn fn, void *ud,
   return read_conf(&j, fn, ud, err, errlen);
 }
 
+static const char shuffle_code[] =
+  "local seed, n = ...\n"
+  "local t = {}\n"
+  "for i = 1, n do t[i] = i - 1 end\n"
+  "math.randomseed(seed)\n"
+  "for i = n, 2, -1 do\n"
+  "  local k = math.random(i)\n"
+  "  t[i], t[k] = t[k], t[i]\n"
+  "end\n"
+  "return t\n";
+
+typedef struct shuffle_job { long seed; int n; int *perm; } shuffle_job;
+
+static int shuffle_run(lua_State *L) {
+  shuffle_job *j = lua_touserdata(L, 1);
+  luaL_openlibs(L);
+  if (luaL_loadbufferx(L, shuffle_code, strlen(shuffle_code), "=livecov.shuffle", "t") != LUA_OK)
+    return lua_error(L);
+  lua_pushinteger(L, (lua_Integer)j->seed);
+  lua_pushinteger(L, j->n);
+  lua_call(L, 2, 1);
+  for (int i = 0; i < j->n; i++) {
+    lua_rawgeti(L, -1, i + 1);
+    j->perm[i] = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+int lc_conf_shuffle(long seed, int n, int *perm) {
+  lua_State *L = luaL_newstate();
+  if (!L) return -1;
+  shuffle_job j = { seed, n, perm };
+  lua_pushcfunction(L, shuffle_run);
+  lua_pushlightuserdata(L, &j);
+  int rc = lua_pcall(L, 1, 0, 0) == LUA_OK ? 0 : -1;
+  lua_close(L);
+  return rc;
+}
+
 int lc_conf_luacov(const char *path, lc_conf_fn fn, void *ud, char *err, size_t errlen) {
   conf_job j = { path, luacov_merge, NULL, 1 };
   return read_conf(&j, fn, ud, err, errlen);

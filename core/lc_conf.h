@@ -49,4 +49,12 @@ int lc_conf_busted(const char *path, const char *task, lc_conf_fn fn, void *ud,
 */
 int lc_conf_luacov(const char *path, lc_conf_fn fn, void *ud, char *err, size_t errlen);
 
+/*
+** busted's --shuffle-files order: the permutation busted's shuffle makes
+** of 'n' items with 'seed' (Lua's own math.randomseed/math.random, so the
+** order equals busted's). Fills perm[i] with the 0-based index of the item
+** that goes to place i. Returns 0, or -1 on no memory.
+*/
+int lc_conf_shuffle(long seed, int n, int *perm);
+
 #endif

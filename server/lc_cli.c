@@ -235,6 +235,9 @@ typedef struct cli {
   int nres;
   int next_mark;             /* progress printed for specs before this one */
   int marks;                 /* print progress marks */
+  int stop_on_error;         /* busted --no-keep-going */
+  int cutoff;                /* with it: specs from here on are not reported */
+  lc_pool *pool;
   unsigned timeout_ms;
   lc_report_opts ro;
 } cli;
@@ -248,10 +251,18 @@ static int spec_index(cli *c, const char *spec) {
 /* Progress marks, one per test, in spec order whatever order the workers
    finish in (the same output for -j1 and -jN). */
 static void print_marks(cli *c) {
-  while (c->next_mark < c->nres && c->res[c->next_mark]) {
+  while (c->next_mark < c->cutoff && c->res[c->next_mark]) {
     lc_specres *r = c->res[c->next_mark++];
-    if (!c->marks) continue;
-    for (int t = 0; t < r->ntests; t++) fputs(lc_report_mark(&r->tests[t], &c->ro), stdout);
+    if (c->marks)
+      for (int t = 0; t < r->ntests; t++) fputs(lc_report_mark(&r->tests[t], &c->ro), stdout);
+    int fail, err;
+    lc_specres_count(r, NULL, &fail, &err, NULL);
+    if (c->stop_on_error && (fail || err)) {
+      /* busted stops at the first failure: the specs after this one (in
+         order, whatever has run already) are cancelled and not reported */
+      c->cutoff = c->next_mark;
+      if (c->pool) lc_pool_cancel(c->pool, NULL);
+    }
   }
   fflush(stdout);
 }
@@ -260,7 +271,7 @@ static void on_done(lc_pool *p, lc_job *job, void *ud) {
   (void)p;
   cli *c = ud;
   int i = spec_index(c, job->spec);
-  if (i < 0 || c->res[i]) return;
+  if (i < 0 || c->res[i] || i >= c->cutoff) return;
   lc_specres_close(job->res, job->errtext, c->timeout_ms);
   c->res[i] = job->res;
   job->res = NULL;                     /* stolen */
@@ -322,14 +333,21 @@ static long pick_seed(void) {
   return v ? v : (long)(uv_hrtime() & 0x7fffffff);
 }
 
-/* Deterministic file order for --shuffle-files (xorshift on the seed). */
-static void shuffle_specs(lc_strv *v, long seed) {
-  unsigned long long x = (unsigned long long)seed * 2654435761ull + 1;
-  for (int n = v->n; n >= 2; n--) {
-    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-    int k = (int)(x % (unsigned long long)n);
-    char *t = v->v[n - 1]; v->v[n - 1] = v->v[k]; v->v[k] = t;
+/* --shuffle-files: busted's own order for the seed. 0, or -1 on no memory. */
+static int shuffle_specs(lc_strv *v, long seed) {
+  if (v->n < 2) return 0;
+  int *perm = malloc((size_t)v->n * sizeof *perm);
+  char **nv = malloc((size_t)v->n * sizeof *nv);
+  if (!perm || !nv || lc_conf_shuffle(seed, v->n, perm) != 0) {
+    free(perm);
+    free(nv);
+    return -1;
   }
+  for (int i = 0; i < v->n; i++) nv[i] = v->v[perm[i]];
+  memcpy(v->v, nv, (size_t)v->n * sizeof *nv);
+  free(perm);
+  free(nv);
+  return 0;
 }
 
 int lc_cli_run(const char *self, int argc, char **argv) {
@@ -585,7 +603,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   long seed = s[S_SEED].str ? strtol(s[S_SEED].str, NULL, 10) : 0;
   int shuffle_tests = s[S_SHUFFLE_TESTS].b, sort_tests = s[S_SORT_TESTS].b;
   if ((shuffle_tests || s[S_SHUFFLE_FILES].b) && !seed) seed = pick_seed();
-  if (s[S_SHUFFLE_FILES].b) shuffle_specs(&c.proj.specs, seed);
+  if (s[S_SHUFFLE_FILES].b && shuffle_specs(&c.proj.specs, seed) != 0) goto oom;
   if (shuffle_tests && !sort_tests) c.ro.seed = seed;
   /* }=== */
 
@@ -623,6 +641,8 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   wargs.v[--wargs.n] = NULL;            /* NULL-terminated for lc_pool_submit */
 
   c.nres = c.proj.specs.n;
+  c.cutoff = c.nres;
+  c.stop_on_error = !s[S_KEEPGOING].b;
   c.res = calloc((size_t)(c.nres ? c.nres : 1), sizeof *c.res);
   if (!c.res) goto oom;
   if (jobs == 0) {
@@ -636,14 +656,21 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   uint64_t t0 = uv_hrtime();
   lc_pool *pool = lc_pool_new(&loop, self, jobs, c.timeout_ms, on_done, &c);
   if (!pool) { uv_loop_close(&loop); goto oom; }
+  c.pool = pool;
   for (int i = 0; i < c.proj.specs.n; i++)
     if (lc_pool_submit(pool, c.proj.specs.v[i], (const char *const *)wargs.v, NULL) < 0)
       fprintf(stderr, "livecov run: cannot queue %s\n", c.proj.specs.v[i]);
   uv_run(&loop, UV_RUN_DEFAULT);
+  c.pool = NULL;
   lc_pool_close(pool, NULL, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
   c.ro.seconds = (double)(uv_hrtime() - t0) / 1e9;
+  for (int i = c.cutoff; i < c.nres; i++) {
+    lc_specres_free(c.res[i]);
+    c.res[i] = NULL;
+  }
+  c.nres = c.cutoff;
   for (int i = 0; i < c.nres; i++) {
     if (!c.res[i]) {     /* never reported (cannot queue): say so */
       c.res[i] = lc_specres_new(c.proj.specs.v[i]);
