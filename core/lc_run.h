@@ -4,6 +4,8 @@
 ** as it finishes. This is the core's entry point for every caller (the
 ** worker process of `livecov run` and of the language server).
 ** No I/O of its own beyond loading the files it is asked to run.
+** The runtime's semantics (busted 2.x over luassert) and its contract with
+** this file are in core/runtime/README.md.
 */
 #ifndef LC_RUN_H
 #define LC_RUN_H
