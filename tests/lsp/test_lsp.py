@@ -369,6 +369,28 @@ class Supersede(ServerCase):
         self.assertTrue(finished["cancelled"])
 
 
+class BustedConfig(ServerCase):
+    extra_files = {
+        ".busted": 'return { default = { lpath = "lib/?.lua", ROOT = { "tests" }, pattern = "_test",'
+                   ' helper = "tests/helper.lua" } }\n',
+        "lib/m.lua": "local M = {}\nfunction M.twice(x)\n  return 2 * x\nend\nreturn M\n",
+        "tests/helper.lua": "HELPED = 21\n",
+        "tests/m_test.lua": 'local M = require("m")\n'
+                            'describe("m", function() it("doubles", function() assert.are.equal(42, M.twice(HELPED)) end) end)\n',
+    }
+
+    def test_busted_roots_pattern_lpath_helper(self):
+        started = self.client.notifications("livecov/runStarted")[0]
+        self.assertEqual(started["specs"], [self.uri("tests/m_test.lua")])
+        self.assertEqual(self.client.notifications("livecov/summary")[-1]["tests"],
+                         {"success": 1, "failure": 0, "error": 0, "pending": 0})
+        cov = self.last("livecov/coverage", self.uri("lib/m.lua"))
+        self.assertEqual(cov["uncovered"], [])
+        # saving the helper reruns everything
+        self.save("tests/helper.lua")
+        self.assertEqual(self.client.notifications("livecov/runStarted")[-1]["specs"], [self.uri("tests/m_test.lua")])
+
+
 class Lenses(ServerCase):
     def test_code_lens_per_test(self):
         r = self.client.request("textDocument/codeLens", {"textDocument": {"uri": self.uri("spec/calc_spec.lua")}})
