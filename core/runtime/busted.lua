@@ -88,12 +88,14 @@ local function find_trace(level)
   return nil
 end
 
+local MAX_FRAMES = 24        -- deep recursion must not make errors slow
+
 -- A traceback from 'level' (relative to the caller) up to the first frame of
 -- the runtime or a C boundary, like busted's trimmed tracebacks.
 local function traceback_from(level)
   level = level + 1
   local out = { "stack traceback:" }
-  while true do
+  while #out <= MAX_FRAMES do
     local info = dgetinfo(level, "Sln")
     if not info or info.source == RUNTIME_SRC or (info.what == "C" and #out > 1) then break end
     if info.what ~= "C" then
@@ -115,7 +117,7 @@ end
 local function project_frames(level)
   level = level + 1
   local frames = {}
-  while true do
+  while #frames < MAX_FRAMES do
     local info = dgetinfo(level, "Sl")
     if not info then break end
     if info.what ~= "C" and info.source ~= RUNTIME_SRC and info.currentline > 0 then
@@ -248,12 +250,20 @@ local function describe_error(e, level)
     frames = {}
   end
   local msg
+  if errortype(e) == "pending" and rawget(e, "message") == nil then
+    return { frames = frames }            -- pending() without a message
+  end
   if has_tostring(e) then
     local ok, s = pcall(tostring, e)
     msg = ok and s or "error object with a failing __tostring"
   elseif e ~= nil then msg = pretty(e)
   else msg = "Nil error" end
   msg = memory_note(msg)
+  if not level then
+    -- raised where no handler could run (no memory, no stack): the place
+    -- is unknown, and the runtime's own is no help
+    msg = sgsub(msg, "^livecov%.runtime:%d+: ", "")
+  end
   if trace and not smatch(msg, "^[^\n]-:%d+: ") then
     msg = trace.short_src .. ":" .. trace.currentline .. ": " .. msg
   end
@@ -617,14 +627,14 @@ local function safe(descriptor, fn, el, ...)
     return e
   end, ...)
   if not ok then
-    if not handled then       -- memory errors skip the message handler
+    if not handled or not info then   -- memory errors skip the message handler
       status = "error"
       info = describe_error(err, nil)
     elseif status == "failure" and descriptor ~= "it" then
       status = "error"        -- only a test body can fail; elsewhere it errs
     end
     report_problem(status, el, info)
-    if nsubscribers > 0 then
+    if nsubscribers > 0 and info then
       pcall(publish, { status, el.descriptor }, el, el.parent, info.message, info)
     end
   end
