@@ -259,11 +259,9 @@ local function describe_error(e, level)
   elseif e ~= nil then msg = pretty(e)
   else msg = "Nil error" end
   msg = memory_note(msg)
-  if not level then
-    -- raised where no handler could run (no memory, no stack): the place
-    -- is unknown, and the runtime's own is no help
-    msg = sgsub(msg, "^livecov%.runtime:%d+: ", "")
-  end
+  -- an error the runtime raised for the test (a stack overflow met while
+  -- handling one, say) is located in the test, never in the runtime
+  msg = sgsub(msg, "^livecov%.runtime:%d+: ", "")
   if trace and not smatch(msg, "^[^\n]-:%d+: ") then
     msg = trace.short_src .. ":" .. trace.currentline .. ": " .. msg
   end
