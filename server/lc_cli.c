@@ -362,7 +362,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   lc_strv paths = {0}, wargs = {0};
   lc_results res;
   memset(&res, 0, sizeof res);
-  int rc = 2, missing = 0;
+  int rc = 2, missing = 0, explicit_none = 0;
   char err[1024];
 
   /* {=== the command line */
@@ -559,7 +559,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
       fprintf(stderr, "livecov run: %s\n", err);
       goto out;
     }
-    if (!c.proj.specs.n && !missing) missing = -1;
+    explicit_none = c.proj.specs.n == 0;
   } else {
     for (int i = 0; i < c.proj.test_dirs.n; i++) {
       char *p = under_root(c.proj.root, c.proj.test_dirs.v[i]);
@@ -575,6 +575,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     fprintf(stderr, "livecov run: %s\n", err);
     goto out;
   }
+  if (explicit_none) lc_strv_clear(&c.proj.specs);   /* no fallback to ROOT */
   if (!s[S_RECURSIVE].b && !paths.n) {
     /* only the files directly in each ROOT directory */
     for (int i = 0; i < c.proj.specs.n;) {
@@ -592,7 +593,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
       c.proj.specs.n--;
     }
   }
-  if (c.proj.specs.n == 0 && missing >= 0) {
+  if (c.proj.specs.n == 0 && !missing) {
     fprintf(stderr, "livecov run: No test files found matching Lua pattern: %s\n",
             c.proj.patterns.n ? c.proj.patterns.v[0] : "_spec");
     missing++;
