@@ -1,10 +1,10 @@
 /*
 ** lc_cov.c: the coverage recorder and its line hook.
-** The hook is the hot path: per event it asks Lua for the function's source
-** pointer ("S"), compares it with the last one seen, and bumps a counter in
-** a flat array. Everything that costs more (hashing a path, realpath,
-** computing executable lines) happens once per loaded chunk, when a source
-** pointer is seen for the first time.
+** The hook is the hot path: per line event it finds the running function's
+** file (cached per activation record; else from the source pointer, "S"),
+** and bumps a counter in a flat array. Everything that costs more (hashing
+** a path, realpath, computing executable lines) happens once per loaded
+** chunk, when a source pointer is seen for the first time.
 **
 ** Source pointers are stable only while the chunk's prototypes live, so the
 ** first closure seen for each new file-backed source (nearly always the
@@ -40,12 +40,14 @@ struct lc_cov {
   lc_cov_file *last_file;
   char *root;
   uint64_t events;
-  /* per-test tracking */
+  /* the activation record seen last (see on_line) */
+  const void *act_ci;
+  lua_State *act_L;
+  lc_cov_file *act_file;
+  /* per-test tracking: a file's seen_[line] == testgen once noted */
   int testing;
   uint32_t testgen;
-  uint32_t **marks;          /* marks[file][line] == testgen: already noted */
-  int *markcap;              /* entries allocated in marks[file] */
-  int capmarks;
+  uint32_t curgen;           /* testgen while testing, else 0 */
   lc_cov_point *points;
   int npoints, cappoints;
   int anchors;               /* closures anchored so far */
@@ -89,11 +91,9 @@ void lc_cov_free(lc_cov *c) {
     free(c->files[i]->path);
     free(c->files[i]->hits);
     free(c->files[i]->exec);
+    free(c->files[i]->seen_);
     free(c->files[i]);
   }
-  for (int i = 0; i < c->capmarks; i++) free(c->marks[i]);
-  free(c->marks);
-  free(c->markcap);
   free(c->files);
   free(c->pathtab);
   free(c->srctab);
@@ -154,9 +154,13 @@ int lc_cov_reserve(lc_cov_file *f, int line) {
   unsigned char *ne = realloc(f->exec, (size_t)ncap);
   if (!ne) return -1;
   f->exec = ne;
+  uint32_t *ns = realloc(f->seen_, (size_t)ncap * sizeof *ns);
+  if (!ns) return -1;
+  f->seen_ = ns;
   int old = f->maxline + 1;
   memset(f->hits + old, 0, (size_t)(ncap - old) * sizeof *nh);
   memset(f->exec + old, 0, (size_t)(ncap - old));
+  memset(f->seen_ + old, 0, (size_t)(ncap - old) * sizeof *ns);
   f->maxline = ncap - 1;
   return 0;
 }
@@ -324,86 +328,85 @@ static lc_cov_file *src_new(lc_cov *c, lua_State *L, lua_Debug *ar) {
 
 /* {====================================================== recording */
 
+/* Grows the per-test points; 0 or -1 on no memory. */
+static int points_reserve(lc_cov *c) {
+  if (c->npoints < c->cappoints) return 0;
+  int ncap = c->cappoints ? c->cappoints * 2 : 256;
+  lc_cov_point *np = realloc(c->points, (size_t)ncap * sizeof *np);
+  if (!np) return -1;
+  c->points = np;
+  c->cappoints = ncap;
+  return 0;
+}
+
+/* A line whose 'seen_' mark is not the running test's: note it once. */
 static void note_point(lc_cov *c, lc_cov_file *f, int line) {
-  if (f->id >= c->capmarks) {
-    int ncap = c->capmarks ? c->capmarks : 16;
-    while (ncap <= f->id) ncap *= 2;
-    uint32_t **nm = realloc(c->marks, (size_t)ncap * sizeof *nm);
-    if (!nm) return;
-    c->marks = nm;
-    int *nc = realloc(c->markcap, (size_t)ncap * sizeof *nc);
-    if (!nc) return;
-    c->markcap = nc;
-    for (int i = c->capmarks; i < ncap; i++) { nm[i] = NULL; nc[i] = 0; }
-    c->capmarks = ncap;
-  }
-  if (line >= c->markcap[f->id]) {
-    int ncap = f->maxline + 1;
-    uint32_t *m = realloc(c->marks[f->id], (size_t)ncap * sizeof *m);
-    if (!m) return;
-    memset(m + c->markcap[f->id], 0,
-           (size_t)(ncap - c->markcap[f->id]) * sizeof *m);
-    c->marks[f->id] = m;
-    c->markcap[f->id] = ncap;
-  }
-  if (c->marks[f->id][line] == c->testgen) return;
-  c->marks[f->id][line] = c->testgen;
-  if (c->npoints == c->cappoints) {
-    int ncap = c->cappoints ? c->cappoints * 2 : 256;
-    lc_cov_point *np = realloc(c->points, (size_t)ncap * sizeof *np);
-    if (!np) return;
-    c->points = np;
-    c->cappoints = ncap;
-  }
+  if (!c->testing || points_reserve(c) != 0) return;
+  f->seen_[line] = c->testgen;
   c->points[c->npoints].file = f->id;
   c->points[c->npoints].line = line;
   c->npoints++;
+}
+
+static inline void count_line(lc_cov *c, lc_cov_file *f, int line) {
+  if (line > f->maxline && lc_cov_reserve(f, line) != 0) return;
+  f->hits[line]++;
+  if (f->seen_[line] != c->curgen) note_point(c, f, line);
 }
 
 int lc_cov_record(lc_cov *c, lc_cov_file *f, int line, uint64_t n) {
   if (line < 0) return 0;
   if (line > f->maxline && lc_cov_reserve(f, line) != 0) return -1;
   f->hits[line] += n;
-  if (c->testing) note_point(c, f, line);
+  if (f->seen_[line] != c->curgen) note_point(c, f, line);
   return 0;
 }
 
+/* The file of the running function, from its source pointer; NULL when
+   it is not recorded (not a file, or outside the root). */
+static lc_cov_file *file_of(lc_cov *c, lua_State *L, lua_Debug *ar) {
+  if (!lua_getinfo(L, "S", ar)) return NULL;
+  const char *src = ar->source;
+  if (src == c->last_src) return c->last_file;
+  if (src[0] != '@') return NULL;      /* a string chunk, "=name", C */
+  srcslot *s = src_find(c, src);
+  if (!s) return src_new(c, L, ar);    /* caches it when all went well */
+  c->last_src = src;
+  c->last_file = s->file >= 0 ? c->files[s->file] : NULL;
+  return c->last_file;
+}
+
 /*
-** One line event: the hot path. Per event, one lua_getinfo "S" (the source
-** pointer of the running function), one pointer compare against the last
-** file-backed source seen, one counter in a flat array. Sources that are
-** not files cost a byte compare; a new file costs one map lookup.
+** One line event: the hot path. The recorder keeps the file of the last
+** activation record it saw, keyed by (thread, ar->i_ci), the CallInfo
+** pointer Lua passes to every hook (used only as an opaque identity, never
+** dereferenced). A different function can occupy the same record only
+** after a call or tail call, and the hook's mask includes calls precisely
+** so that each call clears this key. So most line events cost a compare
+** and a counter; the others ask Lua for the source pointer ("S"), compare
+** it with the last one, and look new ones up in the source map.
 */
 static inline void on_line(lc_cov *c, lua_State *L, lua_Debug *ar) {
   lc_cov_file *f;
   int line = ar->currentline;          /* set by Lua for line events */
   c->events++;
-  if (!lua_getinfo(L, "S", ar)) return;
-  const char *src = ar->source;
-  if (src == c->last_src) {
-    f = c->last_file;
-  } else if (src[0] != '@') {
-    return;                            /* a string chunk, "=name", C */
+  if (ar->i_ci == c->act_ci && L == c->act_L) {
+    f = c->act_file;
   } else {
-    srcslot *s = src_find(c, src);
-    if (!s) {
-      f = src_new(c, L, ar);           /* caches it when all went well */
-    } else {
-      f = s->file >= 0 ? c->files[s->file] : NULL;
-      c->last_src = src;
-      c->last_file = f;
-    }
+    f = file_of(c, L, ar);
+    c->act_ci = ar->i_ci;
+    c->act_L = L;
+    c->act_file = f;
   }
-  if (!f || line < 0) return;          /* line -1: stripped debug info */
-  if (line > f->maxline && lc_cov_reserve(f, line) != 0) return;
-  f->hits[line]++;
-  if (c->testing) note_point(c, f, line);
+  if (f && line >= 0) count_line(c, f, line);   /* -1: stripped chunk */
 }
 
-/* The hook of threads with no user hook: line events only. */
+/* The hook of threads with no user hook: line and call events. */
 static void hook_cov(lua_State *L, lua_Debug *ar) {
   lc_cov *c = *(lc_cov **)lua_getextraspace(L);
-  if (c) on_line(c, L, ar);
+  if (!c) return;
+  if (ar->event == LUA_HOOKLINE) on_line(c, L, ar);
+  else c->act_ci = NULL;               /* a call: records change hands */
 }
 
 /* }====================================================== */
@@ -415,11 +418,12 @@ static void hook_cov(lua_State *L, lua_Debug *ar) {
 ** hook the thread had, which would silently end coverage. So the sandbox's
 ** debug.sethook/debug.gethook are replaced by the functions below: they keep
 ** the user's hook function per thread in a weak table (as ldblib.c does),
-** set the thread's mask to the user's mask plus lines, and install a C hook
-** that records coverage and then calls the user's function exactly as
-** ldblib.c's hookf would. Whether the user asked for line events is encoded
-** in which C hook is installed, so threads created later inherit it, as
-** they inherit hooks in plain Lua.
+** set the thread's mask to the user's mask plus the recorder's (lines and
+** calls), and install a C hook that records coverage and then calls the
+** user's function exactly as ldblib.c's hookf would, for the events the
+** user asked for. Whether the user asked for line and call events is
+** encoded in which C hook is installed, so threads created later inherit
+** it, as they inherit hooks in plain Lua.
 */
 
 static const char userhook_key = 'u';  /* registry: thread -> user hook */
@@ -443,22 +447,31 @@ static void call_user(lua_State *L, lua_Debug *ar) {
   }
 }
 
-/* User hook without line events: the line events are coverage only. */
-static void hook_user(lua_State *L, lua_Debug *ar) {
+/* 'ul', 'uc': the user asked for line, call events. Return and count
+   events arrive only when the user asked for them. */
+static inline void with_user(lua_State *L, lua_Debug *ar, int ul, int uc) {
   lc_cov *c = *(lc_cov **)lua_getextraspace(L);
-  if (ar->event == LUA_HOOKLINE) {
-    if (c) on_line(c, L, ar);
-    return;
+  switch (ar->event) {
+    case LUA_HOOKLINE:
+      if (c) on_line(c, L, ar);
+      if (ul) call_user(L, ar);
+      break;
+    case LUA_HOOKCALL: case LUA_HOOKTAILCALL:
+      if (c) c->act_ci = NULL;
+      if (uc) call_user(L, ar);
+      break;
+    default:
+      call_user(L, ar);
+      break;
   }
-  call_user(L, ar);
 }
 
-/* User hook with line events. */
-static void hook_user_line(lua_State *L, lua_Debug *ar) {
-  lc_cov *c = *(lc_cov **)lua_getextraspace(L);
-  if (ar->event == LUA_HOOKLINE && c) on_line(c, L, ar);
-  call_user(L, ar);
-}
+static void hook_u(lua_State *L, lua_Debug *ar) { with_user(L, ar, 0, 0); }
+static void hook_ul(lua_State *L, lua_Debug *ar) { with_user(L, ar, 1, 0); }
+static void hook_uc(lua_State *L, lua_Debug *ar) { with_user(L, ar, 0, 1); }
+static void hook_ulc(lua_State *L, lua_Debug *ar) { with_user(L, ar, 1, 1); }
+
+#define REC_MASK (LUA_MASKLINE | LUA_MASKCALL)   /* what the recorder needs */
 
 static lua_State *arg_thread(lua_State *L, int *arg) {
   if (lua_isthread(L, 1)) {
@@ -488,26 +501,27 @@ static int db_sethook(lua_State *L) {
   if (lua_isnoneornil(L, arg + 1)) {       /* turn the user's hook off */
     lua_settop(L, arg + 1);
     h = hook_cov;
-    mask = LUA_MASKLINE;
+    mask = 0;
     count = 0;
   } else {
     const char *smask = luaL_checkstring(L, arg + 2);
     luaL_checktype(L, arg + 1, LUA_TFUNCTION);
     count = (int)luaL_optinteger(L, arg + 3, 0);
+    int ul = strchr(smask, 'l') != NULL, uc = strchr(smask, 'c') != NULL;
     mask = 0;
-    if (strchr(smask, 'c')) mask |= LUA_MASKCALL;
+    if (uc) mask |= LUA_MASKCALL;
     if (strchr(smask, 'r')) mask |= LUA_MASKRET;
+    if (ul) mask |= LUA_MASKLINE;
     if (count > 0) mask |= LUA_MASKCOUNT;
-    h = strchr(smask, 'l') ? hook_user_line : hook_user;
-    if (mask == 0 && h == hook_user) h = hook_cov;  /* lua_sethook: mask 0 is off */
-    mask |= LUA_MASKLINE;
+    h = ul ? (uc ? hook_ulc : hook_ul) : (uc ? hook_uc : hook_u);
+    if (mask == 0) h = hook_cov;           /* lua_sethook: mask 0 is off */
   }
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &userhook_key) != LUA_TTABLE)
     return luaL_error(L, "livecov: hook table missing");
   push_thread(L, L1);
   lua_pushvalue(L, arg + 1);
   lua_rawset(L, -3);
-  lua_sethook(L1, h, mask, count);
+  lua_sethook(L1, h, mask | REC_MASK, count);
   return 0;
 }
 
@@ -517,18 +531,20 @@ static int db_gethook(lua_State *L) {
   lua_State *L1 = arg_thread(L, &arg);
   lua_Hook h = lua_gethook(L1);
   int mask = lua_gethookmask(L1);
-  if (h != hook_user && h != hook_user_line) {
-    if (h == NULL || h == hook_cov) {      /* no user hook */
-      lua_pushnil(L);                      /* luaL_pushfail */
-      return 1;
-    }
+  if (h == NULL || h == hook_cov) {        /* no user hook */
+    lua_pushnil(L);                        /* luaL_pushfail */
+    return 1;
+  }
+  if (h != hook_u && h != hook_ul && h != hook_uc && h != hook_ulc) {
     lua_pushliteral(L, "external hook");
   } else {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &userhook_key);
     push_thread(L, L1);
     lua_rawget(L, -2);
     lua_remove(L, -2);
-    if (h == hook_user) mask &= ~LUA_MASKLINE;
+    mask &= ~REC_MASK;                     /* the user's own bits: */
+    if (h == hook_ul || h == hook_ulc) mask |= LUA_MASKLINE;
+    if (h == hook_uc || h == hook_ulc) mask |= LUA_MASKCALL;
   }
   char smask[5];
   int i = 0;
@@ -579,7 +595,9 @@ int lc_cov_attach(lc_cov *c, lua_State *L, const char *root) {
   c->srccap = c->srcused = 0;
   c->last_src = NULL;
   c->last_file = NULL;
-  lua_sethook(L, hook_cov, LUA_MASKLINE, 0);
+  c->act_ci = NULL;
+  c->act_L = NULL;
+  lua_sethook(L, hook_cov, REC_MASK, 0);
   return 0;
 }
 
@@ -588,20 +606,25 @@ void lc_cov_detach(lc_cov *c, lua_State *L) {
   *(lc_cov **)lua_getextraspace(L) = NULL;
   c->last_src = NULL;
   c->last_file = NULL;
+  c->act_ci = NULL;
+  c->act_L = NULL;
 }
 
 void lc_cov_test_begin(lc_cov *c) {
   c->testing = 1;
   c->npoints = 0;
   if (++c->testgen == 0) {            /* wrapped: forget every old mark */
-    for (int i = 0; i < c->capmarks; i++)
-      if (c->marks[i]) memset(c->marks[i], 0, (size_t)c->markcap[i] * sizeof(uint32_t));
+    for (int i = 0; i < c->nfiles; i++)
+      memset(c->files[i]->seen_, 0,
+             (size_t)(c->files[i]->maxline + 1) * sizeof(uint32_t));
     c->testgen = 1;
   }
+  c->curgen = c->testgen;
 }
 
 int lc_cov_test_end(lc_cov *c, lc_cov_point **points) {
   c->testing = 0;
+  c->curgen = 0;
   *points = NULL;
   if (c->npoints == 0) return 0;
   lc_cov_point *p = malloc((size_t)c->npoints * sizeof *p);

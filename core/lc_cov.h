@@ -22,6 +22,7 @@ typedef struct lc_cov_file {
   unsigned char *exec;   /* exec[line] != 0: Lua's activelines contain it */
   int loads;             /* chunks of this file seen (loaded) in a state */
   int id;                /* index in the recorder, stable */
+  uint32_t *seen_;       /* private: per-test marks */
 } lc_cov_file;
 
 /* One (file, line) pair touched by a test. */

@@ -103,6 +103,7 @@ static const scen scens[] = {
   { "user_hook", NULL, 0, "work.lua:5=13" },
   { "gc_reuse", NULL, 0, "files=2 g.lua:2=200 g.lua:3=200" },
   { "script_error", NULL, FAILS, "main.lua:6=1 main.lua:7=0 part.lua:2=1" },
+  { "activations", NULL, 0, "files=3 fb.lua:2=95 fa.lua:3=56" },
   { "metamethods", NULL, 0, "vec.lua:5=1 vec.lua:19=2 vec.lua:24=10 vec.lua:25=0" },
 };
 #define NSCENS ((int)(sizeof scens / sizeof scens[0]))
