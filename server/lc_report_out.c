@@ -5,6 +5,7 @@
 #include "lc_report.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* {====================================================== terminal */
@@ -90,6 +91,21 @@ static void describe(const lc_results *r, const lc_specres *sr, const lc_testrec
   fputs(arrow, out);
   const char *file = lc_project_rel(r->proj, sr->spec);
   int line = t->line;
+  char where[1024];
+  const char *colon;
+  if (t->status == LC_PENDING && t->message && (colon = strstr(t->message, ": ")) &&
+      colon - t->message < (long)sizeof where && !memchr(t->message, '\n', (size_t)(colon - t->message))) {
+    /* pending() in a test: busted shows where it was called ("file:line: msg") */
+    size_t n = (size_t)(colon - t->message);
+    memcpy(where, t->message, n);
+    where[n] = '\0';
+    char *c = strrchr(where, ':');
+    if (c && c[1] >= '0' && c[1] <= '9' && strspn(c + 1, "0123456789") == strlen(c + 1)) {
+      *c = '\0';
+      file = where;
+      line = atoi(c + 1);
+    }
+  }
   if (line <= 0 && t->fail_file && t->fail_line > 0) {
     file = lc_project_rel(r->proj, t->fail_file);
     line = t->fail_line;
@@ -110,7 +126,8 @@ static void describe(const lc_results *r, const lc_specres *sr, const lc_testrec
     put_c(out, o, C_BRIGHT, t->name);
     fputc('\n', out);
   }
-  if (o->verbose && t->trace && t->status != LC_PENDING) fprintf(out, "%s\n", t->trace);
+  /* busted's layout: a blank line, the traceback, a blank line */
+  if (o->verbose && t->trace && t->status != LC_PENDING) fprintf(out, "\n%s\n\n", t->trace);
   put_output(out, t->output);
 }
 
@@ -179,6 +196,8 @@ int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out) {
       const lc_testrec *t = &sr->tests[i];
       if (t->status == LC_PENDING && o->suppress_pending) continue;
       n++;
+      if (o->verbose && t->line > 0 && (!t->kind || !strcmp(t->kind, "it")))
+        fprintf(out, "# %s @ %d: %s\n", lc_project_rel(r->proj, sr->spec), t->line, t->name);
       if (t->status == LC_SUCCESS) {
         fprintf(out, "ok %d - %s\n", n, t->name);
       } else if (t->status == LC_PENDING) {
@@ -193,7 +212,7 @@ int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out) {
         if (o->verbose && t->trace) {
           fputs("# ", out);
           put_commented(out, t->trace);
-          fputc('\n', out);
+          fputs("\n# \n", out);
         }
         if (t->output && *t->output) {
           fputs("# Output:\n# ", out);

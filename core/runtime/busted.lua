@@ -90,17 +90,38 @@ end
 
 local MAX_FRAMES = 24        -- deep recursion must not make errors slow
 
+-- The name of a function loaded as a module field ("textutil.ratio",
+-- "print"), as Lua's own tracebacks name it; nil when it is none.
+local function global_name(f)
+  for mod, t in next, package_loaded do
+    if type(mod) == "string" then
+      if rawequal(t, f) then return mod end
+      if type(t) == "table" then
+        for k, v in next, t do
+          if rawequal(v, f) and type(k) == "string" then
+            local name = mod .. "." .. k
+            if ssub(name, 1, 3) == "_G." then name = ssub(name, 4) end
+            return name
+          end
+        end
+      end
+    end
+  end
+end
+
 -- A traceback from 'level' (relative to the caller) up to the first frame of
 -- the runtime or a C boundary, like busted's trimmed tracebacks.
 local function traceback_from(level)
   level = level + 1
   local out = { "stack traceback:" }
   while #out <= MAX_FRAMES do
-    local info = dgetinfo(level, "Sln")
+    local info = dgetinfo(level, "Slnf")
     if not info or info.source == RUNTIME_SRC or (info.what == "C" and #out > 1) then break end
     if info.what ~= "C" then
       local where
-      if info.what == "main" then where = "in main chunk"
+      local gname = global_name(info.func)
+      if gname then where = "in function '" .. gname .. "'"
+      elseif info.what == "main" then where = "in main chunk"
       elseif info.name then
         where = "in " .. (info.namewhat ~= "" and info.namewhat or "function") .. " '" .. info.name .. "'"
       else
