@@ -18,6 +18,7 @@
 #include "lc_results.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,9 +44,23 @@ int lc_results_merge(lc_results *r) {
   lc_strv_clear(&r->problems);
   r->total = lc_cov_new();
   if (!r->total) return -1;
-  /* Files in scope first, in sorted order, so reports are deterministic. */
-  for (int i = 0; i < r->proj->sources.n; i++)
-    if (!lc_cov_get(r->total, r->proj->sources.v[i])) return -1;
+  /* Files in scope first, in sorted order, so reports are deterministic.
+     Workers record files by real path, so a file reached through symlinks
+     (a linked file, a linked directory) is one record under its real path;
+     a link whose target is out of scope (outside the root, say) is none. */
+  lc_strv real = {0};
+  for (int i = 0; i < r->proj->sources.n; i++) {
+    const char *src = r->proj->sources.v[i];
+    char buf[PATH_MAX];
+    const char *p = realpath(src, buf) ? buf : src;
+    if (p == buf && strcmp(buf, src) != 0 && !lc_project_in_scope(r->proj, buf))
+      continue;
+    if (lc_strv_push(&real, p)) { lc_strv_clear(&real); return -1; }
+  }
+  lc_strv_sort(&real);
+  for (int i = 0; i < real.n; i++)
+    if (!lc_cov_get(r->total, real.v[i])) { lc_strv_clear(&real); return -1; }
+  lc_strv_clear(&real);
   for (int s = 0; s < r->nspecs; s++) {
     lc_cov *c = r->specs[s]->cov;
     for (int i = 0; i < lc_cov_nfiles(c); i++) {

@@ -1,0 +1,6 @@
+local calc = require "calc"
+return {
+  twice = function(x)
+    return calc.add(x, x)
+  end,
+}
