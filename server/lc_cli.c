@@ -689,6 +689,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   if (lc_results_merge(&res) != 0) goto oom;
   lc_totals t;
   lc_results_totals(&res, &t);
+  rc = (t.failure || t.error || missing) ? 1 : 0;
   if (list) lc_report_list(&res, stdout);
   else if (terminal) {
     lc_report_terminal(&res, &c.ro, stdout);
@@ -698,13 +699,15 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   else if (!strcmp(fmt, "json")) lc_report_busted_json(&res, &c.ro, stdout);
   else if (!strcmp(fmt, "junit")) {
     if (s[S_XOUTPUT].list.n) {
-      if (write_file(s[S_XOUTPUT].list.v[0], &res, &c.ro, lc_report_junit)) rc = 2;
+      /* busted opens it after changing to the project directory */
+      char *file = under_root(c.proj.root, s[S_XOUTPUT].list.v[0]);
+      if (!file || write_file(file, &res, &c.ro, lc_report_junit)) rc = 2;
+      free(file);
     } else lc_report_junit(&res, &c.ro, stdout);
   }
   fflush(stdout);
   for (int i = 0; i < res.problems.n; i++)
     fprintf(stderr, "livecov: cannot compute lines of %s\n", res.problems.v[i]);
-  rc = (t.failure || t.error || missing) ? 1 : 0;
   if (lcov && write_file(lcov, &res, NULL, w_lcov)) rc = 2;
   if (json && write_file(json, &res, NULL, w_json)) rc = 2;
   if (cobertura && write_file(cobertura, &res, NULL, w_cobertura)) rc = 2;
