@@ -719,6 +719,9 @@ lc_engine *lc_engine_new(uv_loop_t *loop, const char *self_exe, const char *root
   }
   uv_timer_init(loop, &e->debounce);
   e->debounce.data = e;
+  /* A save should not wait for a process to start: keep one ready. It runs
+     nothing until handed a job, so this is safe in untrusted workspaces. */
+  lc_pool_keep_spare(e->pool, 1);
   rescan(e);
   return e;
 }

@@ -25,6 +25,9 @@ struct lc_pool {
   int nrunning;
   int next_id;
   int closing;
+  int keep_spare;
+  lc_job *spare;                /* started, waiting for a job, or NULL */
+  int nspares;                  /* spare processes not yet reaped */
   void (*closed)(void *);
   void *closed_ud;
 };
@@ -88,8 +91,9 @@ int lc_pool_submit(lc_pool *p, const char *spec, const char *const *args, void *
   if (p->queue_tail) p->queue_tail->next_ = j;
   else p->queue = j;
   p->queue_tail = j;
+  int id = j->id;          /* 'j' may be handed to a spare and freed */
   start_jobs(p);
-  return j->id;
+  return id;
 }
 
 int lc_pool_busy(const lc_pool *p) {
@@ -103,7 +107,7 @@ static void unlink_running(lc_pool *p, lc_job *j) {
 }
 
 static void maybe_closed(lc_pool *p) {
-  if (p->closing && p->nrunning == 0 && p->queue == NULL) {
+  if (p->closing && p->nrunning == 0 && p->queue == NULL && p->nspares == 0) {
     void (*cb)(void *) = p->closed;
     void *ud = p->closed_ud;
     free(p->exe);
@@ -112,11 +116,18 @@ static void maybe_closed(lc_pool *p) {
   }
 }
 
+static void spawn_spare(lc_pool *p);
+
+/* The job pipe is closed early (after the job is written); close_job then
+   skips it, so its close callback must not count down the job's handles. */
+static void on_handle_closed_job(uv_handle_t *h) { (void)h; }
+
 static void on_handle_closed(uv_handle_t *h) {
   lc_job *j = h->data;
   if (--j->open_ > 0) return;
   lc_pool *p = j->pool_;
-  unlink_running(p, j);
+  if (j->spare_) p->nspares--;
+  else unlink_running(p, j);
   free_job(j);
   if (p->closing) maybe_closed(p);
   else start_jobs(p);
@@ -124,9 +135,10 @@ static void on_handle_closed(uv_handle_t *h) {
 
 static void close_job(lc_job *j) {
   uv_handle_t *hs[] = { (uv_handle_t *)&j->proc_, (uv_handle_t *)&j->out_,
-                        (uv_handle_t *)&j->err_, (uv_handle_t *)&j->timer_ };
-  j->open_ = 4;
-  for (int i = 0; i < 4; i++) {
+                        (uv_handle_t *)&j->err_, (uv_handle_t *)&j->timer_,
+                        (uv_handle_t *)&j->job_ };
+  j->open_ = 5;
+  for (int i = 0; i < 5; i++) {
     if (uv_is_closing(hs[i])) { j->open_--; continue; }
     uv_close(hs[i], on_handle_closed);
   }
@@ -144,8 +156,13 @@ static void source_done(lc_job *j) {
     j->errtext = j->errbuf_;
     j->errbuf_ = NULL;
   }
-  if (!p->closing && p->cb) p->cb(p, j, p->ud);
+  if (j->spare_) {                     /* died before it got a job */
+    if (p->spare == j) p->spare = NULL;
+  } else if (!p->closing && p->cb) {
+    p->cb(p, j, p->ud);
+  }
   close_job(j);
+  if (!j->spare_ && p->keep_spare && !p->spare && !p->closing) spawn_spare(p);
 }
 
 static void on_exit_proc(uv_process_t *proc, int64_t status, int sig) {
@@ -202,12 +219,63 @@ static void finish_unstarted(lc_pool *p, lc_job *j) {
   free_job(j);
 }
 
+typedef struct job_write { uv_write_t req; char *buf; } job_write;
+
+static void on_job_written(uv_write_t *req, int status) {
+  job_write *w = (job_write *)req;
+  lc_job *j = req->handle->data;
+  (void)status;                  /* a dead spare is reported by its exit */
+  free(w->buf);
+  free(w);
+  if (!uv_is_closing((uv_handle_t *)&j->job_))
+    uv_close((uv_handle_t *)&j->job_, on_handle_closed_job);
+}
+
+/* Hands job 'j' to the waiting spare: the spare takes j's identity and j's
+   shell is freed. Returns the job now running, or NULL if it failed. */
+static lc_job *give_to_spare(lc_pool *p, lc_job *j) {
+  lc_job *s = p->spare;
+  size_t n = 0;
+  for (int i = 2; j->argv_[i]; i++) n += strlen(j->argv_[i]) + 1;
+  job_write *w = malloc(sizeof *w);
+  char *buf = malloc(n ? n : 1);
+  if (!w || !buf) { free(w); free(buf); return NULL; }
+  size_t off = 0;
+  for (int i = 2; j->argv_[i]; i++) {
+    size_t l = strlen(j->argv_[i]) + 1;
+    memcpy(buf + off, j->argv_[i], l);
+    off += l;
+  }
+  w->buf = buf;
+  uv_buf_t b = uv_buf_init(buf, (unsigned)n);
+  if (uv_write(&w->req, (uv_stream_t *)&s->job_, &b, 1, on_job_written) != 0) {
+    free(buf);
+    free(w);
+    return NULL;
+  }
+  p->spare = NULL;
+  p->nspares--;
+  s->spare_ = 0;
+  s->id = j->id; s->spec = j->spec; s->res = j->res; s->data = j->data;
+  s->argv_ = j->argv_; s->dec_ = j->dec_;
+  j->spec = NULL; j->res = NULL; j->argv_ = NULL; j->dec_ = NULL;
+  free_job(j);
+  s->t0_ = uv_hrtime();
+  s->next_ = p->running;
+  p->running = s;
+  p->nrunning++;
+  if (p->timeout_ms) uv_timer_start(&s->timer_, on_timeout, p->timeout_ms, 0);
+  return s;
+}
+
 static void start_one(lc_pool *p, lc_job *j) {
+  if (p->spare && !p->closing && give_to_spare(p, j)) return;
   uv_stdio_container_t stdio[4];
   uv_pipe_init(p->loop, &j->out_, 0);
   uv_pipe_init(p->loop, &j->err_, 0);
+  uv_pipe_init(p->loop, &j->job_, 0);
   uv_timer_init(p->loop, &j->timer_);
-  j->proc_.data = j->out_.data = j->err_.data = j->timer_.data = j;
+  j->proc_.data = j->out_.data = j->err_.data = j->timer_.data = j->job_.data = j;
   stdio[0].flags = UV_IGNORE;
   stdio[1].flags = UV_IGNORE;
   stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
@@ -253,6 +321,51 @@ static void start_jobs(lc_pool *p) {
   }
 }
 
+/* Starts the spare: `livecov __worker --job-fd 4`, blocked on fd 4. */
+static void spawn_spare(lc_pool *p) {
+  lc_job *j = calloc(1, sizeof *j);
+  if (!j) return;
+  j->pool_ = p;
+  j->spare_ = 1;
+  uv_stdio_container_t stdio[5];
+  uv_pipe_init(p->loop, &j->out_, 0);
+  uv_pipe_init(p->loop, &j->err_, 0);
+  uv_pipe_init(p->loop, &j->job_, 0);
+  uv_timer_init(p->loop, &j->timer_);
+  j->proc_.data = j->out_.data = j->err_.data = j->timer_.data = j->job_.data = j;
+  stdio[0].flags = UV_IGNORE;
+  stdio[1].flags = UV_IGNORE;
+  stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[2].data.stream = (uv_stream_t *)&j->err_;
+  stdio[3].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[3].data.stream = (uv_stream_t *)&j->out_;
+  stdio[4].flags = UV_CREATE_PIPE | UV_READABLE_PIPE;
+  stdio[4].data.stream = (uv_stream_t *)&j->job_;
+  char *args[] = { p->exe, "__worker", "--job-fd", "4", NULL };
+  uv_process_options_t o;
+  memset(&o, 0, sizeof o);
+  o.file = p->exe;
+  o.args = args;
+  o.exit_cb = on_exit_proc;
+  o.stdio = stdio;
+  o.stdio_count = 5;
+  p->nspares++;
+  if (uv_spawn(p->loop, &j->proc_, &o) != 0) {
+    close_job(j);                    /* counted down in on_handle_closed */
+    return;
+  }
+  j->pending_ = 3;
+  j->started_ = 1;
+  p->spare = j;
+  uv_read_start((uv_stream_t *)&j->out_, alloc_cb, on_out);
+  uv_read_start((uv_stream_t *)&j->err_, alloc_cb, on_err);
+}
+
+void lc_pool_keep_spare(lc_pool *p, int on) {
+  p->keep_spare = on;
+  if (on && !p->spare && !p->closing) spawn_spare(p);
+}
+
 void lc_pool_cancel(lc_pool *p, const char *spec) {
   lc_job **pp = &p->queue, *done = NULL;
   p->queue_tail = NULL;
@@ -286,5 +399,11 @@ void lc_pool_close(lc_pool *p, void (*closed)(void *), void *ud) {
   p->closed_ud = ud;
   p->closing = 1;              /* no callbacks from here on */
   lc_pool_cancel(p, NULL);
+  if (p->spare) {              /* EOF on its job pipe: it exits with no job */
+    lc_job *s = p->spare;
+    p->spare = NULL;
+    if (!uv_is_closing((uv_handle_t *)&s->job_))
+      uv_close((uv_handle_t *)&s->job_, on_handle_closed_job);
+  }
   maybe_closed(p);
 }

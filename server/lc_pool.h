@@ -32,6 +32,8 @@ typedef struct lc_job {
   uv_process_t proc_;
   uv_pipe_t out_, err_;
   uv_timer_t timer_;
+  uv_pipe_t job_;           /* spare workers: the job goes down this pipe */
+  int spare_;               /* a spare waiting for its job: never reported */
   int open_, pending_, started_;
   void *dec_;
   char *errbuf_;
@@ -46,6 +48,12 @@ typedef void (*lc_pool_done_cb)(lc_pool *p, lc_job *job, void *ud);
 lc_pool *lc_pool_new(uv_loop_t *loop, const char *exe, int workers,
                      unsigned timeout_ms, lc_pool_done_cb cb, void *ud);
 void lc_pool_set_limits(lc_pool *p, int workers, unsigned timeout_ms);
+/*
+** Keeps one worker process started ahead of need, blocked until a job is
+** handed to it, so a job does not wait for exec and dynamic linking (the
+** language server's save latency). Off by default.
+*/
+void lc_pool_keep_spare(lc_pool *p, int on);
 /*
 ** Queues a job for 'spec'; 'args' (NULL-terminated, copied) are passed to
 ** `livecov __worker` after --spec. Returns the job id (> 0) or -1.

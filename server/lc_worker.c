@@ -4,6 +4,7 @@
 **            [--tag T]... [--exclude-tag T]... [--filter P]... [--filter-out P]...
 **            [--shuffle] [--seed N] [--sort] [--lazy] [--no-auto-insulate]
 **            [--no-keep-going] [--list] [--per-test] [--mem-limit BYTES]
+**            [--coverage-mode hook|instrument]
 ** Its stdin is empty (/dev/null); its stdout is captured per test and sent
 ** with each test's record.
 */
@@ -104,7 +105,46 @@ static int push(strlist *l, const char *s) {
   return 0;
 }
 
+/*
+** A spare worker is started before its job is known, so that a save does
+** not wait for exec and dynamic linking: `__worker --job-fd N` blocks on fd
+** N for the job's arguments (NUL-separated, until EOF) and then runs as if
+** they had been on its command line. EOF with no arguments: not needed.
+*/
+static char **read_job(int fd, int *argc) {
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  for (;;) {
+    if (n == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) { free(buf); return NULL; }
+      buf = nb;
+    }
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n += (size_t)r;
+  }
+  close(fd);
+  int count = 1;
+  for (size_t i = 0; i < n; i++) if (buf[i] == '\0') count++;
+  char **v = calloc((size_t)count + 1, sizeof *v);   /* leaked on purpose: */
+  if (!v) { free(buf); return NULL; }                /* lives as long as argv */
+  v[0] = "__worker";
+  int k = 1;
+  for (size_t i = 0, start = 0; i < n; i++)
+    if (buf[i] == '\0') { v[k++] = buf + start; start = i + 1; }
+  *argc = k;
+  return v;
+}
+
 int lc_worker_main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "--job-fd")) {
+    argv = read_job(atoi(argv[2]), &argc);
+    if (!argv) { fprintf(stderr, "livecov worker: cannot read the job\n"); return 2; }
+    if (argc == 1) return 0;            /* the pool closed: no job */
+  }
   lc_run_opts o;
   memset(&o, 0, sizeof o);
   strlist helpers = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};
@@ -134,6 +174,11 @@ int lc_worker_main(int argc, char **argv) {
     else if (!strcmp(a, "--filter-out")) bad = push(&filtout, v);
     else if (!strcmp(a, "--seed")) o.seed = strtol(v, NULL, 10);
     else if (!strcmp(a, "--mem-limit")) o.mem_limit = (size_t)strtoull(v, NULL, 10);
+    else if (!strcmp(a, "--coverage-mode")) {
+      if (!strcmp(v, "hook")) o.coverage_mode = LC_COVERAGE_HOOK;
+      else if (!strcmp(v, "instrument")) o.coverage_mode = LC_COVERAGE_INSTRUMENT;
+      else { fprintf(stderr, "livecov worker: --coverage-mode is hook or instrument\n"); return 2; }
+    }
     else { fprintf(stderr, "livecov worker: unknown option %s\n", a); return 2; }
     if (bad) { fprintf(stderr, "livecov worker: too many %s\n", a); return 2; }
   }
