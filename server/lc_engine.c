@@ -675,7 +675,9 @@ void lc_engine_run_for(lc_engine *e, const char *path, lc_reason why) {
     for (int i = 0; i < e->nspecs; i++) {
       lc_specres *r = e->specs[i].res;
       lc_cov_file *f = r ? lc_cov_find(r->cov, path) : NULL;
-      if (f && f->loads > 0) {
+      int read = 0;             /* data files the spec opened count too */
+      for (int k = 0; r && k < r->nreads && !read; k++) read = !strcmp(r->reads[k], path);
+      if ((f && f->loads > 0) || read) {
         if (!lc_strv_has(&e->pending, e->specs[i].path)) lc_strv_push(&e->pending, e->specs[i].path);
         added = 1;
       }

@@ -391,6 +391,22 @@ class BustedConfig(ServerCase):
         self.assertEqual(self.client.notifications("livecov/runStarted")[-1]["specs"], [self.uri("tests/m_test.lua")])
 
 
+class DataFiles(ServerCase):
+    extra_files = {
+        "data/prices.txt": "3\n",
+        "spec/data_spec.lua": 'describe("data", function() it("reads", function()\n'
+                              '  local f = assert(io.open("data/prices.txt")); local n = tonumber(f:read("l")); f:close()\n'
+                              '  assert.are.equal(3, n) end) end)\n',
+    }
+
+    def test_saving_a_read_file_reruns_its_readers(self):
+        self.save("data/prices.txt", "4\n")
+        started = self.client.notifications("livecov/runStarted")[-1]
+        self.assertEqual(started["specs"], [self.uri("spec/data_spec.lua")])
+        t = self.last("livecov/tests", self.uri("spec/data_spec.lua"))["tests"]
+        self.assertEqual(t[0]["status"], "failure")
+
+
 class Lenses(ServerCase):
     def test_code_lens_per_test(self):
         r = self.client.request("textDocument/codeLens", {"textDocument": {"uri": self.uri("spec/calc_spec.lua")}})
