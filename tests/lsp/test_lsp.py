@@ -407,6 +407,30 @@ class DataFiles(ServerCase):
         self.assertEqual(t[0]["status"], "failure")
 
 
+class Encodings(ServerCase):
+    extra_files = {"src/greet.lua": 'return "h\u00e9llo \U0001F600"\n'}
+
+    def end_char(self):
+        d = self.last("textDocument/publishDiagnostics", self.uri("src/greet.lua"))["diagnostics"]
+        return d[0]["range"]["end"]
+
+    def test_utf16_by_default(self):
+        # 'return "h\u00e9llo \U0001F600"': 14 ASCII, one BMP char, one surrogate pair
+        self.assertEqual(self.end_char(), {"line": 0, "character": 17})
+
+    def test_utf8_when_offered(self):
+        c = Client([LIVECOV, "lsp"])
+        try:
+            r = c.initialize(self.root, caps={"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+            self.assertEqual(r["result"]["capabilities"]["positionEncoding"], "utf-8")
+            c.sync()
+            d = [p for p in c.notifications("textDocument/publishDiagnostics")
+                 if p["uri"] == self.uri("src/greet.lua")][-1]["diagnostics"]
+            self.assertEqual(d[0]["range"]["end"], {"line": 0, "character": 20})
+        finally:
+            c.shutdown_exit()
+
+
 class Lenses(ServerCase):
     def test_code_lens_per_test(self):
         r = self.client.request("textDocument/codeLens", {"textDocument": {"uri": self.uri("spec/calc_spec.lua")}})
