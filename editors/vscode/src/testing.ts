@@ -220,11 +220,10 @@ export class Testing implements vscode.Disposable {
       return;
     }
     const duration = result.durationMs;
-    const where = new vscode.Location(vscode.Uri.parse(node.uri), new vscode.Position(result.line ?? 0, 0));
     const name = [...(result.path ?? [result.label])].join(' ');
     const ms = duration !== undefined ? ` (${duration.toFixed(1)} ms)` : '';
     const mark = { passed: '\u2713', failed: '\u2717', errored: '\u2717', skipped: '-' }[outcome(result.status)];
-    run.appendOutput(`${mark} ${name}${ms}\r\n`, where, item);
+    run.appendOutput(`${mark} ${name}${ms}\r\n`);
     switch (outcome(result.status)) {
       case 'passed':
         run.passed(item, duration);
@@ -235,7 +234,7 @@ export class Testing implements vscode.Disposable {
       case 'failed':
       case 'errored': {
         const f = failureMessage(result);
-        run.appendOutput(`    ${f.message.split('\n').join('\r\n    ')}\r\n`, where, item);
+        run.appendOutput(`    ${f.message.split('\n').join('\r\n    ')}\r\n`);
         const msg =
           f.expected !== undefined && f.actual !== undefined
             ? vscode.TestMessage.diff(f.message, f.expected, f.actual)
