@@ -268,9 +268,13 @@ static lc_job *give_to_spare(lc_pool *p, lc_job *j) {
   return s;
 }
 
-static void start_one(lc_pool *p, lc_job *j) {
-  if (p->spare && !p->closing && give_to_spare(p, j)) return;
-  uv_stdio_container_t stdio[4];
+/*
+** Initialises j's handles and spawns `args`: stdin and stdout empty, stderr
+** and fd 3 piped to us, and (spares) fd 4 a pipe we write the job into.
+** Returns uv_spawn's result; the handles need close_job either way.
+*/
+static int spawn_worker(lc_pool *p, lc_job *j, char **args, int with_job_fd) {
+  uv_stdio_container_t stdio[5];
   uv_pipe_init(p->loop, &j->out_, 0);
   uv_pipe_init(p->loop, &j->err_, 0);
   uv_pipe_init(p->loop, &j->job_, 0);
@@ -282,19 +286,26 @@ static void start_one(lc_pool *p, lc_job *j) {
   stdio[2].data.stream = (uv_stream_t *)&j->err_;
   stdio[3].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
   stdio[3].data.stream = (uv_stream_t *)&j->out_;
+  stdio[4].flags = UV_CREATE_PIPE | UV_READABLE_PIPE;
+  stdio[4].data.stream = (uv_stream_t *)&j->job_;
   uv_process_options_t o;
   memset(&o, 0, sizeof o);
   o.file = p->exe;
-  o.args = j->argv_;
+  o.args = args;
   o.exit_cb = on_exit_proc;
   o.stdio = stdio;
-  o.stdio_count = 4;
+  o.stdio_count = with_job_fd ? 5 : 4;
+  return uv_spawn(p->loop, &j->proc_, &o);
+}
+
+static void start_one(lc_pool *p, lc_job *j) {
+  if (p->spare && !p->closing && give_to_spare(p, j)) return;
   j->t0_ = uv_hrtime();
   j->next_ = p->running;
   p->running = j;
   p->nrunning++;
   j->started_ = 1;
-  int rc = uv_spawn(p->loop, &j->proc_, &o);
+  int rc = spawn_worker(p, j, j->argv_, 0);
   if (rc != 0) {
     /* uv_spawn needs uv_close even when it fails (libuv process.rst). */
     char msg[256];
@@ -327,30 +338,9 @@ static void spawn_spare(lc_pool *p) {
   if (!j) return;
   j->pool_ = p;
   j->spare_ = 1;
-  uv_stdio_container_t stdio[5];
-  uv_pipe_init(p->loop, &j->out_, 0);
-  uv_pipe_init(p->loop, &j->err_, 0);
-  uv_pipe_init(p->loop, &j->job_, 0);
-  uv_timer_init(p->loop, &j->timer_);
-  j->proc_.data = j->out_.data = j->err_.data = j->timer_.data = j->job_.data = j;
-  stdio[0].flags = UV_IGNORE;
-  stdio[1].flags = UV_IGNORE;
-  stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-  stdio[2].data.stream = (uv_stream_t *)&j->err_;
-  stdio[3].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-  stdio[3].data.stream = (uv_stream_t *)&j->out_;
-  stdio[4].flags = UV_CREATE_PIPE | UV_READABLE_PIPE;
-  stdio[4].data.stream = (uv_stream_t *)&j->job_;
   char *args[] = { p->exe, "__worker", "--job-fd", "4", NULL };
-  uv_process_options_t o;
-  memset(&o, 0, sizeof o);
-  o.file = p->exe;
-  o.args = args;
-  o.exit_cb = on_exit_proc;
-  o.stdio = stdio;
-  o.stdio_count = 5;
   p->nspares++;
-  if (uv_spawn(p->loop, &j->proc_, &o) != 0) {
+  if (spawn_worker(p, j, args, 1) != 0) {
     close_job(j);                    /* counted down in on_handle_closed */
     return;
   }
