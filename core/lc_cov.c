@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ACT_SLOTS 64              /* activation cache size, a power of two */
+
 /* Source-pointer map entry: 'file' is -1 for files outside the root. */
 typedef struct srcslot { const char *src; int file; } srcslot;
 
@@ -40,10 +42,8 @@ struct lc_cov {
   lc_cov_file *last_file;
   char *root;
   uint64_t events;
-  /* the activation record seen last (see on_line) */
-  const void *act_ci;
-  lua_State *act_L;
-  lc_cov_file *act_file;
+  /* files of recent activation records (see on_line) */
+  struct actslot { const void *ci; lua_State *L; lc_cov_file *file; } act[ACT_SLOTS];
   /* per-test tracking: a file's seen_[line] == testgen once noted */
   int testing;
   uint32_t testgen;
@@ -377,28 +377,42 @@ static lc_cov_file *file_of(lc_cov *c, lua_State *L, lua_Debug *ar) {
 }
 
 /*
-** One line event: the hot path. The recorder keeps the file of the last
-** activation record it saw, keyed by (thread, ar->i_ci), the CallInfo
-** pointer Lua passes to every hook (used only as an opaque identity, never
-** dereferenced). A different function can occupy the same record only
-** after a call or tail call, and the hook's mask includes calls precisely
-** so that each call clears this key. So most line events cost a compare
-** and a counter; the others ask Lua for the source pointer ("S"), compare
-** it with the last one, and look new ones up in the source map.
+** One line event: the hot path. The recorder keeps the files of recent
+** activation records, keyed by (thread, ar->i_ci), the CallInfo pointer Lua
+** passes to every hook (used only as an opaque identity, never
+** dereferenced), in a small direct-mapped table. A different function can
+** occupy an activation record only through a call or tail call into it,
+** and the hook's mask includes calls precisely so that each call clears the
+** entry of the record it fills. So most line events cost a compare and a
+** counter, callers included when their callees return; the others ask Lua
+** for the source pointer ("S"), compare it with the last one, and look new
+** ones up in the source map.
 */
+static inline struct actslot *act_slot(lc_cov *c, const void *ci) {
+  uintptr_t x = (uintptr_t)ci;
+  return &c->act[(x ^ (x >> 7)) >> 4 & (ACT_SLOTS - 1)];
+}
+
 static inline void on_line(lc_cov *c, lua_State *L, lua_Debug *ar) {
   lc_cov_file *f;
   int line = ar->currentline;          /* set by Lua for line events */
+  struct actslot *a = act_slot(c, ar->i_ci);
   c->events++;
-  if (ar->i_ci == c->act_ci && L == c->act_L) {
-    f = c->act_file;
+  if (a->ci == ar->i_ci && a->L == L) {
+    f = a->file;
   } else {
     f = file_of(c, L, ar);
-    c->act_ci = ar->i_ci;
-    c->act_L = L;
-    c->act_file = f;
+    a->ci = ar->i_ci;
+    a->L = L;
+    a->file = f;
   }
   if (f && line >= 0) count_line(c, f, line);   /* -1: stripped chunk */
+}
+
+/* A call or tail call: the record it fills changes hands. */
+static inline void on_call(lc_cov *c, lua_Debug *ar) {
+  struct actslot *a = act_slot(c, ar->i_ci);
+  if (a->ci == ar->i_ci) a->ci = NULL;
 }
 
 /* The hook of threads with no user hook: line and call events. */
@@ -406,7 +420,7 @@ static void hook_cov(lua_State *L, lua_Debug *ar) {
   lc_cov *c = *(lc_cov **)lua_getextraspace(L);
   if (!c) return;
   if (ar->event == LUA_HOOKLINE) on_line(c, L, ar);
-  else c->act_ci = NULL;               /* a call: records change hands */
+  else on_call(c, ar);
 }
 
 /* }====================================================== */
@@ -457,7 +471,7 @@ static inline void with_user(lua_State *L, lua_Debug *ar, int ul, int uc) {
       if (ul) call_user(L, ar);
       break;
     case LUA_HOOKCALL: case LUA_HOOKTAILCALL:
-      if (c) c->act_ci = NULL;
+      if (c) on_call(c, ar);
       if (uc) call_user(L, ar);
       break;
     default:
@@ -595,8 +609,8 @@ int lc_cov_attach(lc_cov *c, lua_State *L, const char *root) {
   c->srccap = c->srcused = 0;
   c->last_src = NULL;
   c->last_file = NULL;
-  c->act_ci = NULL;
-  c->act_L = NULL;
+  memset(c->act, 0, sizeof c->act);
+  c->anchors = 0;                      /* the anchor table is new too */
   lua_sethook(L, hook_cov, REC_MASK, 0);
   return 0;
 }
@@ -606,8 +620,7 @@ void lc_cov_detach(lc_cov *c, lua_State *L) {
   *(lc_cov **)lua_getextraspace(L) = NULL;
   c->last_src = NULL;
   c->last_file = NULL;
-  c->act_ci = NULL;
-  c->act_L = NULL;
+  memset(c->act, 0, sizeof c->act);
 }
 
 void lc_cov_test_begin(lc_cov *c) {
@@ -615,8 +628,9 @@ void lc_cov_test_begin(lc_cov *c) {
   c->npoints = 0;
   if (++c->testgen == 0) {            /* wrapped: forget every old mark */
     for (int i = 0; i < c->nfiles; i++)
-      memset(c->files[i]->seen_, 0,
-             (size_t)(c->files[i]->maxline + 1) * sizeof(uint32_t));
+      if (c->files[i]->seen_)
+        memset(c->files[i]->seen_, 0,
+               (size_t)(c->files[i]->maxline + 1) * sizeof(uint32_t));
     c->testgen = 1;
   }
   c->curgen = c->testgen;
@@ -635,3 +649,22 @@ int lc_cov_test_end(lc_cov *c, lc_cov_point **points) {
   c->npoints = 0;
   return n;
 }
+
+/* {====================================================== instrument mode */
+
+char *lc_cov_path_for(const char *root, const char *chunkname) {
+  if (chunkname[0] != '@') return NULL;
+  char *path = resolve_path(root, chunkname + 1);
+  if (path && !in_root(root, path)) {
+    free(path);
+    path = NULL;
+  }
+  return path;
+}
+
+void lc_cov_take_back(lc_cov_file *f, int line, uint64_t n) {
+  if (line < 0 || line > f->maxline) return;
+  f->hits[line] = f->hits[line] > n ? f->hits[line] - n : 0;
+}
+
+/* }====================================================== */

@@ -33,7 +33,8 @@ void lc_cov_free(lc_cov *c);
 
 /*
 ** Hook mode. Starts recording in 'L' (a fresh state, before any code runs,
-** before or after its libraries are opened): sets the line hook and
+** before or after its libraries are opened): sets the recorder's hook (line
+** events, and call events that keep its per-activation cache right) and
 ** remembers the recorder in the state's extra space, so that coroutines
 ** created later inherit both. It also opens the state's debug library (if
 ** not yet open) and replaces debug.sethook/debug.gethook with versions that
@@ -62,6 +63,16 @@ int lc_cov_reserve(lc_cov_file *f, int line);
 */
 int lc_cov_record(lc_cov *c, lc_cov_file *f, int line, uint64_t n);
 
+/*
+** Instrument mode (lc_instr.c). lc_cov_path_for: the absolute real path of
+** the file of chunk name 'chunkname' ("@path"), resolved as the line hook
+** resolves it, when that file is under 'root' (NULL: any file); NULL
+** otherwise or on no memory; free() it. lc_cov_take_back: removes 'n' hits
+** of 'line' that were recorded ahead of a line event that did not happen.
+*/
+char *lc_cov_path_for(const char *root, const char *chunkname);
+void lc_cov_take_back(lc_cov_file *f, int line, uint64_t n);
+
 /* Merging helpers: add hits / mark executable. 0, or -1 on no memory. */
 int lc_cov_add_hits(lc_cov_file *f, int line, uint64_t hits);
 int lc_cov_mark_exec(lc_cov_file *f, int line);
@@ -81,7 +92,7 @@ int lc_cov_exec_from_file(lc_cov_file *f, char *err, size_t errlen);
 void lc_cov_test_begin(lc_cov *c);
 int lc_cov_test_end(lc_cov *c, lc_cov_point **points);
 
-/* Counts of the line hook calls (for benchmarks and tests). */
+/* Line events seen by the hook, in any file or none (benchmarks, tests). */
 uint64_t lc_cov_events(const lc_cov *c);
 
 #endif
