@@ -67,9 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('livecov', { log: true });
   const status = new Status();
   const gutter = new Gutter(context.extensionPath);
-  const testing = new Testing(server);
+  const testing = new Testing(server, (uri) => gutter.coverage(uri));
   context.subscriptions.push(output, status, gutter, testing);
 
+  // Not awaited by start(): activation must not wait for the user to
+  // dismiss a notification.
   const notFound = async (setting: string) => {
     const message =
       setting === 'livecov'
@@ -86,7 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const setting = vscode.workspace.getConfiguration('livecov').get<string>('path', 'livecov');
     const program = findExecutable(setting, process.env.PATH, root());
     if (!program) {
-      await notFound(setting);
+      void notFound(setting);
       return;
     }
     const serverOptions: ServerOptions = {

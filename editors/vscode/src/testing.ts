@@ -55,7 +55,15 @@ export class Testing implements vscode.Disposable {
   private watches = new Set<Watch>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly server: () => Server | undefined) {
+  /**
+   * @param server the running server, if any
+   * @param latest the last `livecov/coverage` of a file, used when the
+   *   server cannot answer `livecov/fileCoverage`
+   */
+  constructor(
+    private readonly server: () => Server | undefined,
+    private readonly latest: (uri: vscode.Uri) => CoverageParams | undefined,
+  ) {
     this.controller = vscode.tests.createTestController('livecov', 'livecov');
     this.controller.refreshHandler = async () => {
       const s = this.server();
@@ -288,10 +296,11 @@ export class Testing implements vscode.Disposable {
       const uri = norm(f.uri);
       let params: CoverageParams | undefined;
       try {
-        params = await server.fileCoverage(f.uri);
+        params = (await server.fileCoverage(f.uri)) ?? undefined;
       } catch {
         params = undefined;
       }
+      params ??= this.latest(vscode.Uri.parse(uri));
       const totals = params ? lineTotals(params) : { covered: f.hit, total: f.lines };
       const includes = (byFile.get(uri) ?? []).map((id) => itemsById.get(id)!).filter(Boolean);
       const fc = new LivecovFileCoverage(
@@ -309,7 +318,7 @@ export class Testing implements vscode.Disposable {
 
   private async details(fc: vscode.FileCoverage, token: vscode.CancellationToken): Promise<vscode.FileCoverageDetail[]> {
     let params = fc instanceof LivecovFileCoverage ? fc.params : undefined;
-    if (!params) params = await this.server()?.fileCoverage(fc.uri.toString());
+    if (!params) params = (await this.server()?.fileCoverage(fc.uri.toString())) ?? this.latest(fc.uri);
     if (!params || token.isCancellationRequested) return [];
     return statements(params).map((s) => new vscode.StatementCoverage(s.hits, new vscode.Position(s.line, 0)));
   }

@@ -6,6 +6,9 @@
 // `livecov run --lcov` reports, stale marks following an edit, a failing
 // test's diagnostic, the status bar percent, and the Test Coverage view.
 //
+// It starts in Restricted Mode and checks that nothing runs until the
+// folder is trusted.
+//
 // Environment: LIVECOV (server binary), VSIX, EXAMPLES (project to copy);
 // optional NODE24 (node for code-server), CODE_SERVER (its entry.js),
 // CHROMIUM, ARTIFACTS (screenshots, logs), KEEP_TMP=1.
@@ -91,6 +94,8 @@ function makeWorkspace() {
 function writeSettings() {
   writeJson(path.join(dataDir, 'User', 'settings.json'), {
     'workbench.colorTheme': 'Default Dark Modern',
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -177,7 +182,7 @@ function startCodeServer() {
   const child = spawn(
     cfg.node24,
     [cfg.codeServer, '--config', path.join(tmp, 'config.yaml'), '--bind-addr', '127.0.0.1:0', '--auth', 'none',
-      '--disable-workspace-trust', '--disable-telemetry', '--disable-update-check',
+      '--disable-telemetry', '--disable-update-check',
       '--disable-getting-started-override', '--user-data-dir', dataDir, '--extensions-dir', extDir, ws],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -389,6 +394,17 @@ async function main() {
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: TIMEOUT_MS });
       ok('workbench loaded', server.url);
 
+      // Workspace Trust: the folder opens in Restricted Mode (no prompt); the
+      // server is told runTests=false until the user trusts the folder, then
+      // runTests=true through workspace/didChangeConfiguration.
+      const off = await expectStatus(page, 'livecov off in Restricted Mode', /^livecov: tests off in an untrusted workspace$/);
+      ok('an untrusted workspace runs no tests', off);
+      await command(page, 'Workspaces: Manage Workspace Trust');
+      await page.locator('.monaco-button', { hasText: /^Trust$/ }).first().click();
+      await until(page, 'Restricted Mode to end', () =>
+        ![...document.querySelectorAll('.statusbar-item')].some((e) => /^Restricted Mode/.test(e.getAttribute('aria-label') || '')));
+      await command(page, 'View: Close All Editors');
+
       // Status bar: the project percent of the first run.
       const pct = statusPercent(hit, total);
       const label = await expectStatus(page, `status bar at ${pct}`, new RegExp(`^livecov: ${pct.replace('.', '\\.')} covered, \\d+ passed, 0 failed`));
@@ -399,6 +415,12 @@ async function main() {
       await expectGutter(page, 'gutter of money.lua', { covered: moneyCovered, uncovered: moneyUncovered });
       ok('gutter marks uncovered and covered lines of money.lua', `uncovered ${JSON.stringify(moneyUncovered)}`);
       await shot(page, 'gutter');
+
+      await command(page, 'livecov: Toggle Coverage Gutter');
+      await expectGutter(page, 'no marks with the gutter off', {});
+      await command(page, 'livecov: Toggle Coverage Gutter');
+      await expectGutter(page, 'marks back with the gutter on', { covered: moneyCovered, uncovered: moneyUncovered });
+      ok('Toggle Coverage Gutter hides and shows the marks');
 
       // Edit: marks turn stale and move down with an inserted line.
       await page.keyboard.press('Control+Home');
