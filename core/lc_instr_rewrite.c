@@ -737,7 +737,9 @@ static int build_proto(rw *w, ic_proto *out, lc_ir_proto *meta) {
     ic_str *nn = realloc(out->upname, (size_t)(p->nup + 1) * sizeof *nn);
     if (!nn) return fail(w, "out of memory");
     out->upname = nn;
-    if (set_str(&out->upname[p->nup], LC_IR_UPNAME)) return fail(w, "out of memory");
+    char upname[32];
+    snprintf(upname, sizeof upname, "%s%d)", LC_IR_UPNAME, w->protoidx);
+    if (set_str(&out->upname[p->nup], upname)) return fail(w, "out of memory");
     out->nupname = p->nup + 1;
   } else {
     return fail(w, "upvalue names missing");

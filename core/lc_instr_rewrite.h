@@ -13,8 +13,10 @@
 
 #include "lc_instr_chunk.h"
 
-/* The name of the appended upvalue, and the prefix of the hidden locals. */
-#define LC_IR_UPNAME   "(livecov)"
+/* The name of the appended upvalue is LC_IR_UPNAME followed by the index of
+   the prototype (1-based, depth first) and ')'; hidden locals start with
+   LC_IR_LOCPFX. */
+#define LC_IR_UPNAME   "(livecov "
 #define LC_IR_LOCPFX   "(lc "
 
 /*

@@ -6,6 +6,7 @@
 ** which calls back into the 'host' functions below for every test.
 */
 #include "lc_run.h"
+#include "lc_instr.h"
 #include "lc_runtime.h"      /* generated: lc_runtime_src[], lc_runtime_len */
 
 #include <lauxlib.h>
@@ -20,6 +21,7 @@
 typedef struct run_ctx {
   const lc_run_opts *o;
   lc_cov *cov;
+  lc_instr *instr;            /* instrument mode, or NULL (hook mode) */
   lc_run_summary *sum;
   const char *path;
   size_t used, limit;
@@ -126,7 +128,10 @@ static int h_test_begin(lua_State *L) {
   free(x->running);
   x->running = strdup(name);
   if (x->o->on_test_start) x->o->on_test_start(x->o->ud, name);
-  if (x->o->per_test) lc_cov_test_begin(x->cov);
+  if (x->o->per_test) {
+    lc_instr_sync(x->instr, L);
+    lc_cov_test_begin(x->cov);
+  }
   return 0;
 }
 
@@ -161,6 +166,7 @@ static int h_test_end(lua_State *L) {
   lc_cov_point *pts = NULL;
   int npts = 0;
   if (x->o->per_test) {
+    lc_instr_sync(x->instr, L);
     npts = lc_cov_test_end(x->cov, &pts);
     if (npts < 0) npts = 0;
   }
@@ -210,6 +216,7 @@ static int h_test_discard(lua_State *L) {
   run_ctx *x = ctx_of(L);
   if (x->o->per_test) {
     lc_cov_point *pts = NULL;
+    lc_instr_sync(x->instr, L);
     lc_cov_test_end(x->cov, &pts);
     free(pts);
   }
@@ -223,6 +230,7 @@ static int h_exit(lua_State *L) {
   int code;
   if (lua_isboolean(L, 1)) code = lua_toboolean(L, 1) ? 0 : 1;
   else code = (int)luaL_optinteger(L, 1, 0);
+  lc_instr_abandon(x->instr, L);        /* counts of frames that end here */
   if (x->o->on_exit_result) {
     char msg[64], file[PATH_MAX];
     lc_test_result r;
@@ -430,7 +438,13 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
   x.limit = o->mem_limit;
   lua_State *L = lua_newstate(lalloc, &x);
   if (!L) return -1;
-  if (lc_cov_attach(cov, L, o->root) != 0) {
+  if (o->coverage_mode == LC_COVERAGE_INSTRUMENT) {
+    x.instr = lc_instr_attach(cov, L, o->root);
+    if (!x.instr) {
+      lua_close(L);
+      return -1;
+    }
+  } else if (lc_cov_attach(cov, L, o->root) != 0) {
     lua_close(L);
     return -1;
   }
@@ -451,7 +465,8 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
     if (o->on_test) o->on_test(o->ud, &r);
   }
   sum->oom = x.oom;
-  lc_cov_detach(cov, L);
+  if (x.instr) lc_instr_detach(x.instr, L);
+  else lc_cov_detach(cov, L);
   lua_close(L);
   for (int i = 0; i < x.nreads; i++) free(x.reads[i]);
   free(x.reads);

@@ -47,6 +47,9 @@ typedef struct lc_test_result {
   int npoints;
 } lc_test_result;
 
+/* How coverage is recorded (lc_cov.h: the line hook; lc_instr.h: rewritten code). */
+enum { LC_COVERAGE_HOOK = 0, LC_COVERAGE_INSTRUMENT = 1 };
+
 typedef struct lc_run_opts {
   const char *root;           /* project root (absolute); required */
   size_t mem_limit;           /* bytes a state may allocate; 0 for no limit */
@@ -65,6 +68,7 @@ typedef struct lc_run_opts {
   int shuffle;                /* run tests in random order (busted --shuffle) */
   long seed;                  /* seed for shuffle and randomize */
   int per_test;               /* record per-test coverage points */
+  int coverage_mode;          /* LC_COVERAGE_HOOK (0) or LC_COVERAGE_INSTRUMENT */
   int sort;                   /* run tests sorted by name (busted --sort-tests) */
   int lazy;                   /* setup/teardown mean lazy_setup/lazy_teardown */
   int no_auto_insulate;       /* the file is not insulated (--no-auto-insulate) */

@@ -7,6 +7,7 @@
 ** coverage reports on top.
 */
 #include "lc_cli.h"
+#include "lc_instr.h"
 #include "lc_conf.h"
 #include "lc_pat.h"
 #include "lc_pool.h"
@@ -63,6 +64,8 @@ static const char usage[] =
   "  -j, --jobs N              worker processes (default: number of cores)\n"
   "      --timeout T           time limit per spec file: ms, or with s/ms (default 10s)\n"
   "      --memory-limit MB     memory limit per spec file (default 1024)\n"
+  "      --coverage-mode MODE  hook (Lua's line hook) or instrument (rewritten\n"
+  "                            bytecode, same counts, faster) (default: hook)\n"
   "  -h, --help                this text\n";
 
 /* {====================================================== settings */
@@ -354,6 +357,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   setting s[S_NSETTINGS];
   memcpy(s, settings_proto, sizeof s);
   const char *lcov = NULL, *json = NULL, *cobertura = NULL;
+  const char *covmode = "hook";
   int jobs = 0;
   unsigned long mem_mb = 1024;
   cli c;
@@ -401,6 +405,15 @@ int lc_cli_run(const char *self, int argc, char **argv) {
       continue;
     }
     if (!strcmp(a, "--memory-limit")) { v = VALUE(); NEED(v); mem_mb = strtoul(v, NULL, 10); continue; }
+    if (!strcmp(a, "--coverage-mode")) {
+      v = VALUE(); NEED(v);
+      if (strcmp(v, "hook") != 0 && strcmp(v, "instrument") != 0) {
+        fprintf(stderr, "livecov run: --coverage-mode is hook or instrument\n");
+        goto out;
+      }
+      covmode = v;
+      continue;
+    }
     /* busted's flags, with their --no- forms */
     if (!strcmp(a, "--shuffle") || !strcmp(a, "--no-shuffle") ||
         !strcmp(a, "--sort") || !strcmp(a, "--no-sort")) {
@@ -615,6 +628,13 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   snprintf(num, sizeof num, "%lu", mem_mb * 1024ul * 1024ul);
   wok |= lc_strv_push(&wargs, "--mem-limit") | lc_strv_push(&wargs, num);
   wok |= lc_strv_push(&wargs, "--per-test");
+  if (!strcmp(covmode, "instrument")) {
+    char why[256];
+    if (lc_instr_supported(why, sizeof why))
+      wok |= lc_strv_push(&wargs, "--coverage-mode") | lc_strv_push(&wargs, "instrument");
+    else
+      fprintf(stderr, "livecov: instrument mode unavailable (%s); using the line hook\n", why);
+  }
   if (s[S_LPATH].str && *s[S_LPATH].str)
     wok |= lc_strv_push(&wargs, "--lpath") | lc_strv_push(&wargs, s[S_LPATH].str);
   if (s[S_CPATH].str && *s[S_CPATH].str)

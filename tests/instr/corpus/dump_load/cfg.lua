@@ -1,0 +1,3 @@
+local v = base * 2
+return v,
+  base
