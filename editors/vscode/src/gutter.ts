@@ -13,7 +13,6 @@ import {
   TextChange,
   currentMarks,
   decorationLines,
-  hoverText,
 } from './model';
 import { iconFile } from './icons';
 
@@ -97,12 +96,11 @@ export class Gutter implements vscode.Disposable {
     for (const [dkey, marks] of groups) {
       const type = this.types.get(dkey);
       if (!type) continue;
+      // No hover text here: the server's textDocument/hover already says
+      // what a line's mark means (hits, tests, failures).
       editor.setDecorations(
         type,
-        marks.map((m) => ({
-          range: new vscode.Range(m.line, 0, m.line, 0),
-          hoverMessage: new vscode.MarkdownString().appendText(hoverText(m, fm.stale)),
-        })),
+        marks.map((m) => new vscode.Range(m.line, 0, m.line, 0)),
       );
     }
   }

@@ -216,28 +216,6 @@ export function decorationLines(fm: FileMarks, lineCount?: number): Map<Decorati
   return out;
 }
 
-/** The hover text of a mark (plain text, one line per fact). */
-export function hoverText(m: LineMark, stale: boolean): string {
-  const times = (n: number) => (n === 1 ? '1 time' : `${n} times`);
-  let text: string;
-  switch (m.kind) {
-    case 'covered':
-      text = `livecov: covered, ran ${times(m.hits)}`;
-      break;
-    case 'uncovered':
-      text = 'livecov: not covered by any test';
-      break;
-    case 'partial':
-      text = `livecov: partly covered, ran ${times(m.hits)}`;
-      break;
-    case 'failed':
-      text = ['livecov: a test failed here', ...(m.messages ?? [])].join('\n');
-      break;
-  }
-  if (stale) text += '\n(stale: the file changed since this run)';
-  return text;
-}
-
 // }======
 
 // {====== Following edits ======

@@ -18,7 +18,6 @@ import {
   failureMessage,
   fileLabel,
   formatPercent,
-  hoverText,
   leaves,
   lineTotals,
   marksFromCoverage,
@@ -107,15 +106,6 @@ describe('coverage notification → decorations', () => {
 
   it('drops lines past the end of the document and negative lines', () => {
     assert.deepEqual(drawn(cov({ uncovered: [-1, 2, 9, 10] }), 10), { uncovered: [2, 9] });
-  });
-
-  it('says what a mark means on hover', () => {
-    const [a, b, c] = marksFromCoverage(
-      cov({ covered: [[0, 1], [1, 5]], failed: [{ line: 2, message: 'Expected 1' }] }),
-    ).marks;
-    assert.equal(hoverText(a, false), 'livecov: covered, ran 1 time');
-    assert.equal(hoverText(b, false), 'livecov: covered, ran 5 times');
-    assert.equal(hoverText(c, true), 'livecov: a test failed here\nExpected 1\n(stale: the file changed since this run)');
   });
 });
 
