@@ -30,6 +30,8 @@ import { Status } from './status';
 import { Server, Testing } from './testing';
 
 let client: LanguageClient | undefined;
+/** The program `client` runs (resolved livecov.path). */
+let program: string | undefined;
 
 function root(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -38,11 +40,6 @@ function root(): string | undefined {
 function settings(): Record<string, unknown> {
   const cfg = vscode.workspace.getConfiguration('livecov');
   return serverSettings((key: ServerSettingKey) => cfg.get(key), vscode.workspace.isTrusted);
-}
-
-function pushSettings(): void {
-  if (client?.state !== State.Running) return;
-  void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { livecov: settings() } });
 }
 
 /** The server's methods for the Testing view; undefined while it is not running. */
@@ -65,6 +62,9 @@ function server(): Server | undefined {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('livecov', { log: true });
+  const isProject = (vscode.workspace.workspaceFolders ?? []).some(
+    (f) => f.uri.scheme === 'file' && isProjectFolder(f.uri.fsPath),
+  );
   const status = new Status();
   const gutter = new Gutter(context.extensionPath);
   const testing = new Testing(server, (uri) => gutter.coverage(uri));
@@ -84,11 +84,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     else if (choice === 'Show Output') output.show();
   };
 
-  const start = async (): Promise<void> => {
+  const pushSettings = (): void => {
+    if (client?.state !== State.Running) return;
+    client
+      .sendNotification(DidChangeConfigurationNotification.type, { settings: { livecov: settings() } })
+      .catch((err) => output.warn(`livecov: sending settings: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
+  const resolveProgram = (): { setting: string; program?: string } => {
     const setting = vscode.workspace.getConfiguration('livecov').get<string>('path', 'livecov');
-    const program = findExecutable(setting, process.env.PATH, root());
+    return { setting, program: findExecutable(setting, process.env.PATH, root()) };
+  };
+
+  const start = async (): Promise<void> => {
+    const found = resolveProgram();
+    program = found.program;
     if (!program) {
-      void notFound(setting);
+      void notFound(found.setting);
       return;
     }
     const serverOptions: ServerOptions = {
@@ -145,6 +157,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const stop = async (): Promise<void> => {
     const c = client;
     client = undefined;
+    program = undefined;
     if (c) {
       try {
         await c.stop();
@@ -201,10 +214,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('livecov.showOutput', () => output.show()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration('livecov.path')) {
+      if (!e.affectsConfiguration('livecov') || !isProject) return;
+      // Trust and machine settings that arrive late also fire for
+      // livecov.path: restart only if the program really changed.
+      if (e.affectsConfiguration('livecov.path') && (resolveProgram().program !== program || !client)) {
         await stop();
         await start();
-      } else if (e.affectsConfiguration('livecov')) {
+      } else {
         pushSettings();
       }
     }),
@@ -216,8 +232,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   // Activated by a Lua file outside a livecov project: stay idle.
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (!folders.some((f) => f.uri.scheme === 'file' && isProjectFolder(f.uri.fsPath))) {
+  if (!isProject) {
     output.info('livecov: no .busted, .luacov or spec/ in the workspace; the server is not started.');
     status.hide();
     return;
