@@ -9,6 +9,7 @@
 */
 #include "lc_engine.h"
 #include "lc_conf.h"
+#include "lc_instr.h"
 #include "lc_pat.h"
 #include "lc_pool.h"
 
@@ -510,6 +511,14 @@ static int build_args(lc_engine *e, lc_strv *a) {
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     if (lc_strv_push(a, fixed[i])) return -1;
   if (e->conf.cpath && (lc_strv_push(a, "--cpath") || lc_strv_push(a, e->conf.cpath))) return -1;
+  int instrument = e->set.instrument;
+  char why[256];
+  if (instrument && !lc_instr_supported(why, sizeof why)) {
+    logf_(e, 2, "instrument mode unavailable (%s); using the line hook", why);
+    instrument = 0;
+  }
+  if (lc_strv_push(a, "--coverage-mode") || lc_strv_push(a, instrument ? "instrument" : "hook"))
+    return -1;
   const struct { const char *flag; const lc_strv *v; } lists[] = {
     { "--helper", &e->conf.helpers }, { "--tag", &e->conf.tags },
     { "--exclude-tag", &e->conf.xtags }, { "--filter", &e->conf.filter },

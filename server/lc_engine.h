@@ -29,6 +29,7 @@ typedef struct lc_settings {
   int failures;             /* 1 */
   int unnecessary;          /* 0 */
   lc_strv include, exclude;
+  int instrument;           /* coverageMode "instrument" (1) or "hook" (0) */
 } lc_settings;
 
 void lc_settings_default(lc_settings *s);

@@ -427,6 +427,13 @@ static void apply_settings(lsp *s, json_t *o) {
   UINT("timeoutMs", timeout_ms);
   UINT("memoryLimitMb", memory_mb);
   if (json_is_integer(v = json_object_get(o, "workers"))) n.workers = (int)json_integer_value(v);
+  if (json_is_string(v = json_object_get(o, "coverageMode"))) {
+    const char *m = json_string_value(v);
+    if (!strcmp(m, "instrument")) n.instrument = 1;
+    else if (!strcmp(m, "hook")) n.instrument = 0;
+    else log_line(s, 2, "coverageMode '%s' is neither \"hook\" nor \"instrument\"; keeping %s",
+                  m, n.instrument ? "instrument" : "hook");
+  }
 #undef BOOL
 #undef UINT
   json_t *d = json_object_get(o, "diagnostics");

@@ -143,6 +143,17 @@ class Coverage(ServerCase):
             self.assertEqual(sorted(l - 1 for l, h in fi["lines"] if h == 0), cov["uncovered"], fi["path"])
             self.assertEqual(sorted([l - 1, h] for l, h in fi["lines"] if h > 0), cov["covered"], fi["path"])
 
+    def test_instrument_mode_publishes_the_same(self):
+        c = Client([LIVECOV, "lsp"])
+        try:
+            c.initialize(self.root, {"coverageMode": "instrument"})
+            c.sync()
+            for rel in ("src/calc.lua", "src/strutil.lua", "src/unused.lua"):
+                mine = [p for p in c.notifications("livecov/coverage") if p["uri"] == self.uri(rel)][-1]
+                self.assertEqual(mine, self.last("livecov/coverage", self.uri(rel)), rel)
+        finally:
+            c.shutdown_exit()
+
     def test_never_loaded_file_is_published(self):
         cov = self.last("livecov/coverage", self.uri("src/unused.lua"))
         self.assertEqual((cov["covered"], cov["uncovered"]), ([], [0, 1, 2]))
