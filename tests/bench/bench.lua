@@ -189,6 +189,15 @@ p("median of the %d runs, in seconds of process CPU time of the workload's own",
 p("run: compilation, state creation, library and runtime loading are outside")
 p("the interval (`timed.lua` for the interpreter, `lc_bench.c` for the rest).")
 p("")
+local ncores = tonumber((sh("nproc"):gsub("\n", ""))) or 1
+local busy = tonumber(load_start:match("^(%S+)")) or 0
+if busy > ncores * 0.75 then
+  p("The machine was busy (load average %s on %d cores at the start): other", load_start, ncores)
+  p("processes share its cores and caches, so even CPU times vary between")
+  p("rounds (raw times at the end). The instruction counts below are the")
+  p("noise-free view of the same ratios.")
+  p("")
+end
 p("- **lua5.4**: the Debian interpreter (its own static copy of Lua).")
 p("- **plain**: lc_bench, a fresh state of the shared liblua5.4, no hook.")
 p("- **empty**: the same with `lua_sethook(L, empty, LUA_MASKLINE, 0)`: the")
@@ -224,6 +233,26 @@ p("")
 p("Target (issue 3): at most 1.25x the empty hook, geometric mean. Recorder:")
 p("**%s** (%.3fx). Whole `livecov run` core run: **%s** (%.3fx).",
   g_rec <= 1.25 and "met" or "missed", g_rec, g_lc <= 1.25 and "met" or "missed", g_lc)
+do
+  -- Where livecov's extra time goes: Lua code that the test runtime runs
+  -- inside the script's run shows up as line events the recorder alone
+  -- does not see.
+  local extra = {}
+  for _, w in ipairs(workloads) do
+    local r, l = events[w].recorder or 0, events[w].livecov or 0
+    if r > 0 and l > r * 1.05 then
+      extra[#extra + 1] = string.format("%s %.1fx", w, l / r)
+    end
+  end
+  if #extra > 0 then
+    p("")
+    p("livecov runs more line events than the recorder on the same script (%s):",
+      table.concat(extra, ", "))
+    p("Lua code of the test runtime (`core/runtime/busted.lua`) running inside the")
+    p("script's run, such as an `__index` function on the spec's environment that")
+    p("every global read goes through. That cost is the runtime's, not the hook's.")
+  end
+end
 p("")
 p("How a hook learns the running function (per line event, over the empty hook):")
 p("")

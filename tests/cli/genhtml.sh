@@ -19,8 +19,8 @@ genhtml --quiet --output-directory html out.info >genhtml.log 2>&1 || { cat genh
 for f in calc.lua empty.lua unused.lua deep.lua; do
   find html -name "$f.gcov.html" | grep -q . || { echo "no page for $f"; exit 1; }
 done
-lf=$(grep '^LF:' out.info | cut -d: -f2 | paste -sd+ | bc)
-lh=$(grep '^LH:' out.info | cut -d: -f2 | paste -sd+ | bc)
+lf=$(awk -F: '/^LF:/ { n += $2 } END { print n }' out.info)
+lh=$(awk -F: '/^LH:/ { n += $2 } END { print n }' out.info)
 grep -q ">$lh<" html/index.html && grep -q ">$lf<" html/index.html || {
   echo "genhtml's totals differ from LF=$lf LH=$lh"; exit 1; }
 echo "genhtml read $(grep -c '^SF:' out.info) files, $lh of $lf lines"
