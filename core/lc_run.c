@@ -362,6 +362,11 @@ static void set_bool(lua_State *L, const char *k, int v) {
   lua_setfield(L, -2, k);
 }
 
+/* Overlay chunks go through instrumentation like files read from disk. */
+static int instr_loaded(void *ud, lua_State *L) {
+  return lc_instr_function(ud, L);
+}
+
 static int traceback(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL && !lua_isnoneornil(L, 1)) return 1;  /* keep error objects */
@@ -374,6 +379,9 @@ static int run_protected(lua_State *L) {
   run_ctx *x = lua_touserdata(L, 1);
   const lc_run_opts *o = x->o;
   luaL_openlibs(L);
+  if (o->noverlays && lc_overlay_install(L, o->overlays, o->noverlays,
+                                         x->instr ? instr_loaded : NULL, x->instr) != 0)
+    return luaL_error(L, "not enough memory for the editor's buffers");
   prepend_path(L, "path", o->lpath);
   prepend_path(L, "cpath", o->cpath);
   lua_getglobal(L, "os");

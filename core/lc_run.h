@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "lc_cov.h"
+#include "lc_overlay.h"
 
 typedef enum lc_status {
   LC_SUCCESS = 0,   /* passed */
@@ -69,6 +70,8 @@ typedef struct lc_run_opts {
   long seed;                  /* seed for shuffle and randomize */
   int per_test;               /* record per-test coverage points */
   int coverage_mode;          /* LC_COVERAGE_HOOK (0) or LC_COVERAGE_INSTRUMENT */
+  const lc_overlay *overlays; /* unsaved buffers that replace files on disk */
+  int noverlays;
   int sort;                   /* run tests sorted by name (busted --sort-tests) */
   int lazy;                   /* setup/teardown mean lazy_setup/lazy_teardown */
   int no_auto_insulate;       /* the file is not insulated (--no-auto-insulate) */

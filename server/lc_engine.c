@@ -13,7 +13,9 @@
 #include "lc_pat.h"
 #include "lc_pool.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,8 @@ typedef struct doc {
   int version;
   editlog shown;        /* edits made after the displayed run's snapshot */
   editlog saved;        /* edits made after the last save */
+  editlog sub;          /* edits made after its buffer was last sent (runOnType) */
+  int overlay_run;      /* run id whose jobs got this buffer, 0 none */
 } doc;
 
 typedef struct spec_entry {
@@ -79,6 +83,8 @@ struct lc_engine {
   int told_disabled;
   int submitting;       /* inside start_pending: batch cannot end yet */
   int have_results;     /* a spec has finished since start */
+  char *tmpdir;         /* runOnType: buffers handed to workers, or NULL */
+  unsigned ntmp;
   bconf conf;           /* from .busted */
 };
 
@@ -489,7 +495,11 @@ static void on_job(lc_pool *p, lc_job *job, void *ud) {
     e->have_results = 1;
     /* The new data describes the files as saved: unsaved edits made since
        the save are what marks must now be shifted by. */
-    for (int i = 0; i < e->ndocs; i++) log_copy(&e->docs[i].shown, &e->docs[i].saved);
+    for (int i = 0; i < e->ndocs; i++) {
+      doc *d = &e->docs[i];
+      /* A buffer sent with this run (runOnType) is the snapshot; else disk. */
+      log_copy(&d->shown, d->overlay_run == e->run_id && d->overlay_run ? &d->sub : &d->saved);
+    }
     remerge(e);
     if (e->cbs.spec_done) e->cbs.spec_done(e->ud, r);
     publish_all_changed(e);
@@ -534,6 +544,37 @@ static int build_args(lc_engine *e, lc_strv *a) {
 
 static uint64_t seq_counter;
 
+/* runOnType: every open buffer with unsaved edits goes to the job as an
+   overlay, in a file of the engine's private directory that the worker
+   removes once read. */
+static void add_overlays(lc_engine *e, lc_strv *a) {
+  if (!e->cbs.doc_text) return;
+  if (!e->tmpdir) {
+    char t[] = "/tmp/livecov-XXXXXX";
+    if (!mkdtemp(t) || !(e->tmpdir = strdup(t))) { logf_(e, 1, "cannot create a directory for buffers"); return; }
+  }
+  for (int i = 0; i < e->ndocs; i++) {
+    doc *d = &e->docs[i];
+    if (d->saved.n == 0) continue;              /* same as on disk */
+    size_t len;
+    const char *text = e->cbs.doc_text(e->ud, d->path, &len);
+    char real[4096];
+    if (!text || !realpath(d->path, real)) continue;
+    char file[4200];
+    snprintf(file, sizeof file, "%s/buf-%u.lua", e->tmpdir, ++e->ntmp);
+    FILE *f = fopen(file, "wb");
+    if (!f) { logf_(e, 1, "cannot write %s", file); continue; }
+    int ok = fwrite(text, 1, len, f) == len;
+    if (fclose(f) != 0 || !ok) { unlink(file); continue; }
+    char arg[8400];
+    snprintf(arg, sizeof arg, "%s=%s", real, file);
+    lc_strv_push(a, "--overlay");
+    lc_strv_push(a, arg);
+    if (d->overlay_run != e->run_id) d->sub.n = 0;   /* the snapshot is now */
+    d->overlay_run = e->run_id;
+  }
+}
+
 static void start_pending(lc_engine *e) {
   if (e->closing || !e->pending.n) return;
   if (!e->set.run_tests) {
@@ -556,7 +597,15 @@ static void start_pending(lc_engine *e) {
     if (s->submitted) lc_pool_cancel(e->pool, spec);   /* superseded */
     uint64_t seq = ++seq_counter;
     s->submitted = seq;
-    if (lc_pool_submit(e->pool, spec, (const char *const *)args.v, (void *)(uintptr_t)seq) < 0) {
+    lc_strv jargs = {0};
+    for (int k = 0; k < args.n; k++) lc_strv_push(&jargs, args.v[k]);
+    if (e->set.run_on_type) add_overlays(e, &jargs);
+    lc_strv_push(&jargs, "");
+    free(jargs.v[jargs.n - 1]);
+    jargs.v[--jargs.n] = NULL;
+    int id = lc_pool_submit(e->pool, spec, (const char *const *)jargs.v, (void *)(uintptr_t)seq);
+    lc_strv_clear(&jargs);
+    if (id < 0) {
       s->submitted = 0;
       logf_(e, 1, "cannot start a worker for %s", spec);
       continue;
@@ -747,6 +796,7 @@ static void free_everything(lc_engine *e) {
     free(e->docs[i].path);
     free(e->docs[i].shown.v);
     free(e->docs[i].saved.v);
+    free(e->docs[i].sub.v);
   }
   free(e->docs);
   for (int i = 0; i < e->npubs; i++) free(e->pubs[i].path);
@@ -760,6 +810,15 @@ static void free_everything(lc_engine *e) {
   lc_settings_free(&e->set);
   lc_project_free(&e->proj);
   bconf_free(&e->conf);
+  if (e->tmpdir) {             /* buffers of jobs that never started */
+    for (unsigned i = 1; i <= e->ntmp; i++) {
+      char file[4200];
+      snprintf(file, sizeof file, "%s/buf-%u.lua", e->tmpdir, i);
+      unlink(file);
+    }
+    rmdir(e->tmpdir);
+    free(e->tmpdir);
+  }
   free(e->exe);
 }
 
@@ -851,6 +910,7 @@ void lc_engine_change(lc_engine *e, const char *path, int version,
   edit ed = { first, removed, inserted };
   log_push(&d->shown, ed);
   log_push(&d->saved, ed);
+  log_push(&d->sub, ed);
 }
 
 void lc_engine_changed(lc_engine *e, const char *path) {
@@ -870,6 +930,7 @@ void lc_engine_close_doc(lc_engine *e, const char *path) {
     free(e->docs[i].path);
     free(e->docs[i].shown.v);
     free(e->docs[i].saved.v);
+    free(e->docs[i].sub.v);
     e->docs[i] = e->docs[--e->ndocs];
     break;
   }

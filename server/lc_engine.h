@@ -66,6 +66,9 @@ typedef struct lc_engine_cbs {
   void (*summary)(void *ud);
   void (*idle)(void *ud);                             /* nothing pending */
   void (*log)(void *ud, int level, const char *msg);  /* 1 error .. 4 log */
+  /* The editor's text of an open document (runOnType overlays); NULL when
+     unknown. Borrowed until the next engine call. */
+  const char *(*doc_text)(void *ud, const char *path, size_t *len);
 } lc_engine_cbs;
 
 lc_engine *lc_engine_new(uv_loop_t *loop, const char *self_exe, const char *root,

@@ -388,6 +388,11 @@ static void cb_idle(void *ud) {
 
 static void cb_log(void *ud, int level, const char *msg) { log_line(ud, level, "%s", msg); }
 
+static const char *cb_doc_text(void *ud, const char *path, size_t *len) {
+  open_doc *d = doc_find(ud, path);
+  return d ? lc_doc_text(d->doc, len) : NULL;
+}
+
 /* }====================================================== */
 
 /* {====================================================== settings */
@@ -465,7 +470,7 @@ typedef void (*note_fn)(lsp *s, json_t *params);
 
 static lc_engine_cbs engine_cbs = {
   cb_file_changed, cb_run_started, cb_run_progress, cb_run_finished,
-  cb_spec_done, cb_summary, cb_idle, cb_log };
+  cb_spec_done, cb_summary, cb_idle, cb_log, cb_doc_text };
 
 static json_t *m_initialize(lsp *s, json_t *p, int *err, char *msg) {
   char *root = NULL;

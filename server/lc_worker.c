@@ -139,6 +139,36 @@ static char **read_job(int fd, int *argc) {
   return v;
 }
 
+/* --overlay REALPATH=FILE: an editor buffer for REALPATH, in FILE (a
+   temporary file of the server's, removed once read). */
+static lc_overlay overlays[MAXLIST];
+static int noverlays;
+
+static int add_overlay(const char *arg) {
+  const char *eq = strchr(arg, '=');
+  if (!eq || noverlays == MAXLIST) return -1;
+  FILE *f = fopen(eq + 1, "rb");
+  if (!f) { fprintf(stderr, "livecov worker: overlay %s: %s\n", eq + 1, strerror(errno)); return -1; }
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *nb = realloc(buf, cap *= 2);
+    if (!nb) { free(buf); buf = NULL; }
+    else buf = nb;
+  }
+  fclose(f);
+  unlink(eq + 1);
+  char *path = strndup(arg, (size_t)(eq - arg));
+  if (!buf || !path) { free(buf); free(path); return -1; }
+  overlays[noverlays].path = path;      /* both live until the process ends */
+  overlays[noverlays].text = buf;
+  overlays[noverlays].len = n;
+  noverlays++;
+  return 0;
+}
+
 int lc_worker_main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "--job-fd")) {
     argv = read_job(atoi(argv[2]), &argc);
@@ -172,6 +202,7 @@ int lc_worker_main(int argc, char **argv) {
     else if (!strcmp(a, "--exclude-tag")) bad = push(&xtags, v);
     else if (!strcmp(a, "--filter")) bad = push(&filt, v);
     else if (!strcmp(a, "--filter-out")) bad = push(&filtout, v);
+    else if (!strcmp(a, "--overlay")) bad = add_overlay(v);
     else if (!strcmp(a, "--seed")) o.seed = strtol(v, NULL, 10);
     else if (!strcmp(a, "--mem-limit")) o.mem_limit = (size_t)strtoull(v, NULL, 10);
     else if (!strcmp(a, "--coverage-mode")) {
@@ -200,6 +231,7 @@ int lc_worker_main(int argc, char **argv) {
   w.cov = lc_cov_new();
   if (!w.cov) { fprintf(stderr, "livecov worker: out of memory\n"); return 2; }
   o.helpers = helpers.v; o.nhelpers = helpers.n;
+  o.overlays = overlays; o.noverlays = noverlays;
   o.tags = tags.v; o.ntags = tags.n;
   o.exclude_tags = xtags.v; o.nexclude_tags = xtags.n;
   o.filter = filt.v; o.nfilter = filt.n;

@@ -442,6 +442,47 @@ class Encodings(ServerCase):
             c.shutdown_exit()
 
 
+class RunOnType(ServerCase):
+    options = {"runOnType": True, "debounceMs": 50}
+
+    def test_typing_reruns_with_the_buffer(self):
+        c = self.client
+        self.open_doc("src/calc.lua", 1)
+        # line 4 (0-based 3) "  return a + b" -> "  return a - b", not saved
+        c.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri("src/calc.lua"), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 3, "character": 11},
+                                          "end": {"line": 3, "character": 12}}, "text": "-"}]})
+        c.sync()
+        started = c.notifications("livecov/runStarted")[-1]
+        self.assertEqual((started["reason"], started["specs"]), ("change", [self.uri("spec/calc_spec.lua")]))
+        t = self.last("livecov/tests", self.uri("spec/calc_spec.lua"))["tests"]
+        self.assertEqual(t[0]["status"], "failure")          # 1 - 2 ~= 3
+        self.assertIn("return a + b", open(os.path.join(self.root, "src/calc.lua")).read())
+        cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
+        self.assertEqual((cov["stale"], cov["version"]), (False, 2))
+        # typing a new line above: marks shift and turn stale until the rerun
+        c.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri("src/calc.lua"), "version": 3},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                "text": "-- note\n"}]})
+        c.sync()
+        cov = self.last("livecov/coverage", self.uri("src/calc.lua"))
+        self.assertEqual((cov["stale"], cov["version"], cov["uncovered"]), (False, 3, [15]))
+
+    def test_without_run_on_type_edits_do_not_run(self):
+        c = self.client
+        c.notify("workspace/didChangeConfiguration", {"settings": {"livecov": {"runOnType": False}}})
+        self.open_doc("src/calc.lua", 1)
+        n = len(c.notifications("livecov/runStarted"))
+        c.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri("src/calc.lua"), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 3, "character": 11},
+                                          "end": {"line": 3, "character": 12}}, "text": "-"}]})
+        c.sync()
+        self.assertEqual(len(c.notifications("livecov/runStarted")), n)
+
+
 class Lenses(ServerCase):
     def test_code_lens_per_test(self):
         r = self.client.request("textDocument/codeLens", {"textDocument": {"uri": self.uri("spec/calc_spec.lua")}})
