@@ -118,6 +118,8 @@ static void chunk_free(ichunk *c) {
     free(c->protos[i].counter_line);
     free(c->protos[i].chains);
     free(c->protos[i].segs);
+    free(c->protos[i].acc_reg);
+    free(c->protos[i].acc_counter);
     if (c->last) free(c->last[i]);
   }
   free(c->protos);
@@ -342,9 +344,10 @@ static int frame_ct(lua_State *L1, lua_Debug *ar, int *nparams) {
 }
 
 /*
-** A frame of 'L1' dies (or will never run again): when it is inside a
-** chain, take back the chain's events after the segment it is in. Clears
-** the flag, so looking at a frame twice changes nothing.
+** A frame of 'L1' dies (or will never run again): adds what its loop
+** accumulators hold to the counters and, when it is inside a chain, takes
+** back the chain's events after the segment it is in. Clears what it used,
+** so looking at a frame twice changes nothing.
 */
 static void fixup_frame(lua_State *L1, lua_Debug *ar) {
   int nparams;
@@ -357,8 +360,24 @@ static void fixup_frame(lua_State *L1, lua_Debug *ar) {
   lua_pop(L1, 2);
   if (!c || idx < 1 || idx > c->nprotos) { lua_pop(L1, 1); return; }
   const lc_ir_proto *m = &c->protos[idx - 1];
-  if (m->reg_flag < 0) { lua_pop(L1, 1); return; }
-  const char *name = lua_getlocal(L1, ar, m->reg_flag + 1);
+  for (int a = 0; a < m->nacc; a++) {
+    if (!lua_getlocal(L1, ar, m->acc_reg[a] + 1)) continue;
+    int isnum;
+    lua_Integer v = lua_tointegerx(L1, -1, &isnum);
+    lua_pop(L1, 1);
+    if (!isnum) continue;
+    if (v != 0) {
+      int id = m->acc_counter[a];
+      lua_rawgeti(L1, -1, id);
+      lua_Integer cur = lua_tointeger(L1, -1);
+      lua_pop(L1, 1);
+      lua_pushinteger(L1, cur + v);
+      lua_rawseti(L1, -2, id);
+    }
+    lua_pushnil(L1);
+    lua_setlocal(L1, ar, m->acc_reg[a] + 1);
+  }
+  const char *name = m->reg_flag >= 0 ? lua_getlocal(L1, ar, m->reg_flag + 1) : NULL;
   if (!name) { lua_pop(L1, 1); return; }
   int isnum;
   lua_Integer chain = lua_tointegerx(L1, -1, &isnum);

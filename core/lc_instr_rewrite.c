@@ -113,13 +113,32 @@ typedef struct pcinfo {
   signed char jev;          /* event of this jump instruction's jump edge, -1: none */
   int landing;              /* L_NONE, L_C, L_JMPC */
   int chain;                /* 1-based chain id at a chain start */
+  int loop;                 /* innermost accumulating loop containing it, or -1 */
+  int header;               /* accumulating loop headed here, or -1 */
+  int stub;                 /* a jump leaving loops: its stub's position, or -1 */
   /* positions in the new code */
-  int pland, pc_c, pnon, pins;
+  int pseq, pland, pc_c, pnon, pins;
 } pcinfo;
+
+/*
+** A loop whose line events are counted in registers ("accumulators"): an
+** interval [h, e] of the original code, entered only at h, with no call in
+** it. Its counters become one ADDI each; the registers start at 0 when the
+** loop is entered from outside and are added to the counters on every way
+** out (falling out, a jump out, a return) and, when the frame dies inside,
+** by lc_instr.c's abort fixups.
+*/
+typedef struct loopi {
+  int h, e;
+  int ok;
+  int out_ev;               /* arrivals at h from outside are line events */
+  int acc0, nacc;           /* its accumulators: registers acc0.. (unshifted index) */
+  int *acc_line, *acc_cnt;
+} loopi;
 
 /* A slot of the new code that needs its jump offset once positions are known. */
 enum { F_NONE, F_JMP_EV, F_JMP_NON, F_JMP_LAND, F_TO_NON, F_FORPREP, F_FORLOOP,
-       F_TFORPREP, F_TFORLOOP };
+       F_TFORPREP, F_TFORLOOP, F_STUB_OUT, F_TO_SEQ, F_TO_POS };
 
 typedef struct emitted {
   uint32_t ins;
@@ -127,6 +146,7 @@ typedef struct emitted {
   int fix;                  /* F_* */
   int target;               /* original pc the jump goes to */
   int jev;                  /* for F_FORPREP etc.: event of the edge */
+  int src;                  /* original pc of the jump, or -1 */
 } emitted;
 
 typedef struct rw {
@@ -146,6 +166,11 @@ typedef struct rw {
   int nchains;
   lc_ir_seg *segs;
   int nsegs, capsegs;
+  /* accumulating loops */
+  loopi *loops;
+  int nloops;
+  int reg_acc;              /* first accumulator register (shifted), or -1 */
+  int nacc;
   /* output */
   emitted *out;
   int nout, capout;
@@ -378,7 +403,157 @@ static int find_chains(rw *w) {
 
 /* }====================================================== */
 
+/* {====================================================== accumulating loops */
+
+/* The target of the jump instruction at 'pc', or -1 when it is none. */
+static int jump_target(const ic_proto *p, int pc) {
+  uint32_t i = p->code[pc];
+  switch (OP(i)) {
+    case I_JMP: return pc + 1 + GsJ(i);
+    case I_FORPREP: return pc + GBx(i) + 2;
+    case I_FORLOOP: case I_TFORLOOP: return pc + 1 - GBx(i);
+    case I_TFORPREP: return pc + 1 + GBx(i);
+    default: return -1;
+  }
+}
+
+static int is_skipper(const ic_proto *p, int pc) {
+  uint32_t i = p->code[pc];
+  int op = OP(i);
+  return is_test(op) || is_arith(op) || op == I_LFALSESKIP || op == I_LOADKX ||
+         op == I_NEWTABLE || (op == I_SETLIST && GK(i));
+}
+
+static int in_loop(const loopi *l, int pc) { return pc >= l->h && pc <= l->e; }
+
+/* Is the interval [h, e] a loop the accumulators can handle? Sets out_ev. */
+static int loop_ok(rw *w, loopi *l) {
+  const ic_proto *p = w->p;
+  int h = l->h, e = l->e;
+  if (!w->pi[h].reach || w->pi[h].landing == L_NONE) return 0;
+  if (h > 0 && is_skipper(p, h - 1)) return 0;
+  for (int x = h; x <= e; x++) {
+    uint32_t i = p->code[x];
+    int op = OP(i);
+    if (op == I_CALL || op == I_TAILCALL || op == I_TFORCALL || op == I_TFORPREP ||
+        op == I_VARARGPREP || is_ot(i) || is_it(i) || w->pi[x].in_chain ||
+        w->pi[x].chain_start || w->pi[x].exact)
+      return 0;
+  }
+  int ev = -1;
+  if (w->pi[h].seq_ev || w->pi[h].seq_non) ev = w->pi[h].seq_ev;
+  for (int j = 0; j < p->ncode; j++) {
+    int t = jump_target(p, j);
+    if (t < 0 || (j >= h && j <= e)) continue;
+    if (t > h && t <= e) return 0;                 /* entered in the middle */
+    if (t == h && w->pi[j].jev >= 0) {
+      if (ev >= 0 && ev != w->pi[j].jev) return 0;
+      ev = w->pi[j].jev;
+    }
+  }
+  if (ev < 0) return 0;
+  l->out_ev = ev;
+  return 1;
+}
+
+static int add_acc(loopi *l, int line, int counter) {
+  for (int k = 0; k < l->nacc; k++)
+    if (l->acc_line[k] == line) return 0;
+  int *nl = realloc(l->acc_line, (size_t)(l->nacc + 1) * sizeof *nl);
+  if (!nl) return -1;
+  l->acc_line = nl;
+  int *nc = realloc(l->acc_cnt, (size_t)(l->nacc + 1) * sizeof *nc);
+  if (!nc) return -1;
+  l->acc_cnt = nc;
+  l->acc_line[l->nacc] = line;
+  l->acc_cnt[l->nacc] = counter;
+  l->nacc++;
+  return 0;
+}
+
+/* Finds the accumulating loops; returns the number of accumulators. */
+static int find_loops(rw *w) {
+  const ic_proto *p = w->p;
+  int n = p->ncode;
+  int *endof = malloc((size_t)n * sizeof *endof);
+  if (!endof) return fail(w, "out of memory");
+  for (int pc = 0; pc < n; pc++) {
+    endof[pc] = -1;
+    w->pi[pc].loop = w->pi[pc].header = w->pi[pc].stub = -1;
+  }
+  for (int pc = 0; pc < n; pc++) {                 /* back edges */
+    int op = OP(p->code[pc]);
+    if (op != I_JMP && op != I_FORLOOP) continue;
+    if (w->pi[pc].jev < 0) continue;               /* never jumps */
+    int t = jump_target(p, pc);
+    if (t >= 0 && t <= pc && pc > endof[t]) endof[t] = pc;
+  }
+  for (int h = 0; h < n; h++) {
+    if (endof[h] < 0) continue;
+    loopi *nl = realloc(w->loops, (size_t)(w->nloops + 1) * sizeof *nl);
+    if (!nl) { free(endof); return fail(w, "out of memory"); }
+    w->loops = nl;
+    loopi *l = &w->loops[w->nloops++];
+    memset(l, 0, sizeof *l);
+    l->h = h;
+    l->e = endof[h];
+    l->ok = loop_ok(w, l);
+  }
+  free(endof);
+  /* properly nested or disjoint only */
+  for (int a = 0; a < w->nloops; a++)
+    for (int b = 0; b < w->nloops; b++) {
+      loopi *A = &w->loops[a], *B = &w->loops[b];
+      if (a == b || !A->ok || !B->ok) continue;
+      int overlap = A->h <= B->e && B->h <= A->e;
+      int nested = (A->h < B->h && B->e <= A->e) || (B->h < A->h && A->e <= B->e);
+      if (overlap && !nested) A->ok = B->ok = 0;
+    }
+  /* counters of instructions in loops become accumulators of the innermost */
+  for (int pc = 0; pc < n; pc++) {
+    int best = -1;
+    for (int k = 0; k < w->nloops; k++) {
+      loopi *l = &w->loops[k];
+      if (l->ok && in_loop(l, pc) && (best < 0 || l->h > w->loops[best].h)) best = k;
+    }
+    w->pi[pc].loop = best;
+    if (best >= 0 && w->pi[pc].landing != L_NONE &&
+        add_acc(&w->loops[best], w->lines[pc], counter_of(w, w->lines[pc])))
+      return fail(w, "out of memory");
+  }
+  int total = 0;
+  for (int k = 0; k < w->nloops; k++) {
+    loopi *l = &w->loops[k];
+    if (!l->ok) continue;
+    l->acc0 = total;
+    total += l->nacc;
+    w->pi[l->h].header = k;
+  }
+  return total;
+}
+
+/* Loop 'k' contains the jump at 'src' but not its target 't'. */
+static int leaves(rw *w, int k, int src, int t) {
+  loopi *l = &w->loops[k];
+  return l->ok && in_loop(l, src) && !in_loop(l, t);
+}
+
+static int exits_loops(rw *w, int src, int t) {
+  for (int k = 0; k < w->nloops; k++)
+    if (leaves(w, k, src, t)) return 1;
+  return 0;
+}
+
+/* }====================================================== */
+
 /* {====================================================== emitting */
+
+static int emit(rw *w, uint32_t ins, int line, int fix, int target, int jev);
+static int emit_src(rw *w, uint32_t ins, int line, int fix, int target, int jev, int src) {
+  if (emit(w, ins, line, fix, target, jev)) return -1;
+  w->out[w->nout - 1].src = src;
+  return 0;
+}
 
 static int emit(rw *w, uint32_t ins, int line, int fix, int target, int jev) {
   if (w->nout == w->capout) {
@@ -394,6 +569,7 @@ static int emit(rw *w, uint32_t ins, int line, int fix, int target, int jev) {
   e->fix = fix;
   e->target = target;
   e->jev = jev;
+  e->src = -1;
   return 0;
 }
 
@@ -480,7 +656,7 @@ static void emit_shifted(rw *w, int pc) {
   switch (op) {
     case I_JMP:
       fix = w->pi[pc].jev < 0 ? F_JMP_NON : (w->pi[pc].jev ? F_JMP_EV : F_JMP_NON);
-      emit(w, i, line, fix, pc + 1 + GsJ(i), 0);
+      emit_src(w, i, line, fix, pc + 1 + GsJ(i), 0, pc);
       return;
     case I_FORPREP: fix = F_FORPREP; jev = w->pi[pc].jev; break;
     case I_FORLOOP: fix = F_FORLOOP; jev = w->pi[pc].jev; break;
@@ -492,7 +668,7 @@ static void emit_shifted(rw *w, int pc) {
   if (op == I_FORPREP) target = pc + GBx(i) + 2;
   else if (op == I_FORLOOP || op == I_TFORLOOP) target = pc + 1 - GBx(i);
   else if (op == I_TFORPREP) target = pc + 1 + GBx(i);
-  emit(w, i, line, fix, target, jev < 0 ? 0 : jev);
+  emit_src(w, i, line, fix, target, jev < 0 ? 0 : jev, pc);
 }
 
 /*
@@ -524,6 +700,14 @@ static int plan_landings(rw *w) {
   return 0;
 }
 
+static int acc_reg(rw *w, int k, int line) {
+  loopi *l = &w->loops[k];
+  for (int a = 0; a < l->nacc; a++)
+    if (l->acc_line[a] == line) return w->reg_acc + l->acc0 + a;
+  fail(w, "internal: no accumulator for line %d", line);
+  return w->reg_acc;
+}
+
 static void emit_landing(rw *w, int pc) {
   pcinfo *x = &w->pi[pc];
   int line = w->lines[pc];
@@ -532,7 +716,71 @@ static void emit_landing(rw *w, int pc) {
     emit(w, mk_sj(I_JMP, 0), line, F_TO_NON, pc, 0);     /* over the counter */
   }
   x->pc_c = w->nout;
-  if (x->landing != L_NONE) emit_counter(w, counter_of(w, line), line);
+  if (x->landing == L_NONE) return;
+  if (x->loop >= 0) {                                     /* an accumulator */
+    int a = acc_reg(w, x->loop, line);
+    emit(w, mk_abck(I_ADDI, a, a, 1 + OFFSET_sC, 0), line, F_NONE, 0, 0);
+    emit(w, mk_abck(I_MMBINI, a, 1 + OFFSET_sC, TM_ADD_EVENT, 0), line, F_NONE, 0, 0);
+  } else {
+    emit_counter(w, counter_of(w, line), line);
+  }
+}
+
+/* Adds loop k's accumulators to their counters and clears them. */
+static void emit_flush(rw *w, int k, int line) {
+  loopi *l = &w->loops[k];
+  int t = w->reg_t, s = w->reg_s;
+  for (int a = 0; a < l->nacc; a++) {
+    int r = w->reg_acc + l->acc0 + a, id = l->acc_cnt[a];
+    if (id <= 255) {
+      emit(w, mk_abck(I_GETI, s, t, id, 0), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_ADD, s, s, r, 0), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_MMBIN, s, r, TM_ADD_EVENT, 0), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_SETI, t, id, s, 0), line, F_NONE, 0, 0);
+    } else {
+      int s2 = w->reg_s2;
+      emit(w, mk_abx(I_LOADI, s2, id + OFFSET_sBx), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_GETTABLE, s, t, s2, 0), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_ADD, s, s, r, 0), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_MMBIN, s, r, TM_ADD_EVENT, 0), line, F_NONE, 0, 0);
+      emit(w, mk_abck(I_SETTABLE, t, s2, s, 0), line, F_NONE, 0, 0);
+    }
+  }
+  if (l->nacc > 0)
+    emit(w, mk_abck(I_LOADNIL, w->reg_acc + l->acc0, l->nacc - 1, 0, 0), line, F_NONE, 0, 0);
+}
+
+/*
+** After the last instruction of loop k: falling out of it (FORLOOP done,
+** or a test skipping the jump back) adds the accumulators to the counters;
+** then one stub per jump that leaves the loop from inside (and from no
+** inner accumulating loop): add, then go where the jump went.
+*/
+static void emit_loop_exits(rw *w, int k) {
+  const ic_proto *p = w->p;
+  loopi *l = &w->loops[k];
+  int e = l->e;
+  int op = OP(p->code[e]);
+  int seqexit = op == I_FORLOOP || (op == I_JMP && e > 0 && is_test(OP(p->code[e - 1])));
+  int nstubs = 0;
+  for (int j = l->h; j <= e; j++) {
+    int t = jump_target(p, j);
+    if (t >= 0 && w->pi[j].jev >= 0 && w->pi[j].loop == k && exits_loops(w, j, t)) nstubs++;
+  }
+  if (seqexit && e + 1 < p->ncode) {
+    int line = w->lines[e + 1];
+    emit_flush(w, k, line);
+    if (nstubs) emit(w, mk_sj(I_JMP, 0), line, F_TO_SEQ, e + 1, 0);
+  }
+  for (int j = l->h; j <= e; j++) {
+    int t = jump_target(p, j);
+    if (t < 0 || w->pi[j].jev < 0 || w->pi[j].loop != k || !exits_loops(w, j, t)) continue;
+    int line = t < l->h ? w->lines[j] : w->lines[t];
+    w->pi[j].stub = w->nout;
+    for (int m = 0; m < w->nloops; m++)
+      if (leaves(w, m, j, t)) emit_flush(w, m, line);
+    emit_src(w, mk_sj(I_JMP, 0), line, F_STUB_OUT, t, w->pi[j].jev, j);
+  }
 }
 
 static int emit_all(rw *w) {
@@ -551,9 +799,25 @@ static int emit_all(rw *w) {
       }
       if (w->reg_f >= 0)
         emit(w, mk_abck(I_LOADNIL, w->reg_f, 0, 0, 0), line, F_NONE, 0, 0);
+      if (w->nacc > 0)
+        emit(w, mk_abck(I_LOADNIL, w->reg_acc, w->nacc - 1, 0, 0), line, F_NONE, 0, 0);
+    }
+    x->pseq = w->nout;
+    if (x->header >= 0) {                    /* entering a loop: accumulators at 0 */
+      loopi *l = &w->loops[x->header];
+      for (int a = 0; a < l->nacc; a++)
+        emit(w, mk_abx(I_LOADI, w->reg_acc + l->acc0 + a, OFFSET_sBx), line, F_NONE, 0, 0);
+      if (!l->out_ev && x->landing == L_C)   /* not an event from outside */
+        emit(w, mk_sj(I_JMP, 0), line, F_TO_NON, pc, 0);
     }
     emit_landing(w, pc);
     x->pnon = w->nout;
+    {                                        /* returning from inside loops */
+      int op = OP(p->code[pc]);
+      if (op == I_RETURN || op == I_RETURN0 || op == I_RETURN1)
+        for (int k = 0; k < w->nloops; k++)
+          if (w->loops[k].ok && in_loop(&w->loops[k], pc)) emit_flush(w, k, line);
+    }
     if (x->chain_start) {
       lc_ir_chainref *ch = &w->chains[x->chain - 1];
       for (int k = 1; k < ch->n; k++)
@@ -579,6 +843,8 @@ static int emit_all(rw *w) {
       if (op != I_RETURN && op != I_TAILCALL)
         emit(w, mk_abck(I_LOADNIL, w->reg_f, 0, 0, 0), w->lines[endpc], F_NONE, 0, 0);
     }
+    for (int k = 0; k < w->nloops; k++)      /* the end of a loop: the ways out */
+      if (w->loops[k].ok && w->loops[k].e == pc) emit_loop_exits(w, k);
   }
   return w->failed ? -1 : 0;
 }
@@ -593,18 +859,30 @@ static int land_pos(rw *w, int t, int ev) {
   return x->pnon;
 }
 
+/* Where a jump from 'src' to 't' lands: a loop entered from outside starts
+   with its accumulators at zero. */
+static int jump_to(rw *w, int src, int t, int ev) {
+  int k = w->pi[t].header;
+  if (k >= 0 && (src < 0 || !in_loop(&w->loops[k], src))) return w->pi[t].pseq;
+  return land_pos(w, t, ev);
+}
+
 static int fix_jumps(rw *w) {
   for (int n = 0; n < w->nout && !w->failed; n++) {
     emitted *e = &w->out[n];
     int to;
-    switch (e->fix) {
+    if (e->src >= 0 && e->fix != F_STUB_OUT && w->pi[e->src].stub >= 0 &&
+        e->fix != F_FORLOOP && e->fix != F_TFORLOOP) {
+      to = w->pi[e->src].stub;                  /* out of loops: via the stub */
+    } else switch (e->fix) {
       case F_NONE: continue;
-      case F_JMP_EV: to = land_pos(w, e->target, 1); break;
-      case F_JMP_NON: to = land_pos(w, e->target, 0); break;
-      case F_JMP_LAND: to = w->pi[e->target].pland; break;
+      case F_JMP_EV: to = jump_to(w, e->src, e->target, 1); break;
+      case F_JMP_NON: to = jump_to(w, e->src, e->target, 0); break;
+      case F_JMP_LAND: case F_TO_SEQ: to = w->pi[e->target].pseq; break;
       case F_TO_NON: to = w->pi[e->target].pnon; break;
+      case F_STUB_OUT: to = jump_to(w, e->src, e->target, e->jev); break;
       case F_FORPREP: case F_FORLOOP: case F_TFORLOOP:
-        to = land_pos(w, e->target, e->jev);
+        to = jump_to(w, e->src, e->target, e->jev);
         break;
       case F_TFORPREP: to = w->pi[e->target].pins; break;
       default: return fail(w, "internal: bad fixup");
@@ -655,7 +933,22 @@ static int set_str(ic_str *s, const char *text) {
 static int map_pc(rw *w, int pc) {
   if (pc <= 0) return 0;
   if (pc >= w->p->ncode) return w->nout;
-  return w->pi[pc].pland;
+  return w->pi[pc].pseq;
+}
+
+/* The hidden locals, in register order: T, S, S2, F, then accumulators. */
+static int hidden_locals(rw *w, ic_locvar *loc, int *j, int start) {
+  static const char *const names[] = { "(lc T)", "(lc S)", "(lc S2)", "(lc F)" };
+  int roles[4] = { w->reg_t, w->reg_s, w->reg_s2, w->reg_f };
+  int bad = 0;
+  for (int r = 0; r < 4 + w->nacc; r++) {
+    if (r < 4 && roles[r] < 0) continue;
+    bad |= set_str(&loc[*j].name, r < 4 ? names[r] : "(lc A)");
+    loc[*j].startpc = start;
+    loc[*j].endpc = w->nout;
+    (*j)++;
+  }
+  return bad;
 }
 
 static int build_proto(rw *w, ic_proto *out, lc_ir_proto *meta) {
@@ -681,18 +974,10 @@ static int build_proto(rw *w, ic_proto *out, lc_ir_proto *meta) {
   int nloc = p->nloc + w->K;
   ic_locvar *loc = calloc((size_t)nloc, sizeof *loc);
   if (!loc) return fail(w, "out of memory");
-  static const char *const names[] = { "(lc T)", "(lc S)", "(lc S2)", "(lc F)" };
-  int roles[4] = { w->reg_t, w->reg_s, w->reg_s2, w->reg_f };
-  int hstart = w->pi[w->pc0].pland, j = 0, bad = 0;
+  int hstart = w->pi[w->pc0].pseq, j = 0, bad = 0;
   for (int i = 0; i < p->nloc; i++) {
     if (i == w->np) {                      /* hidden locals go here */
-      for (int r = 0; r < 4; r++) {
-        if (roles[r] < 0) continue;
-        bad |= set_str(&loc[j].name, names[r]);
-        loc[j].startpc = hstart;
-        loc[j].endpc = w->nout;
-        j++;
-      }
+      bad |= hidden_locals(w, loc, &j, hstart);
     }
     const ic_locvar *v = &p->loc[i];
     loc[j].startpc = map_pc(w, v->startpc);
@@ -710,15 +995,8 @@ static int build_proto(rw *w, ic_proto *out, lc_ir_proto *meta) {
     }
     j++;
   }
-  if (p->nloc == w->np) {                  /* no other locals: hidden ones last */
-    for (int r = 0; r < 4; r++) {
-      if (roles[r] < 0) continue;
-      bad |= set_str(&loc[j].name, names[r]);
-      loc[j].startpc = hstart;
-      loc[j].endpc = w->nout;
-      j++;
-    }
-  }
+  if (p->nloc == w->np)                    /* no other locals: hidden ones last */
+    bad |= hidden_locals(w, loc, &j, hstart);
   for (int i = 0; i < out->nloc; i++) free(out->loc[i].name.s);
   free(out->loc);
   out->loc = loc;
@@ -763,6 +1041,20 @@ static int build_proto(rw *w, ic_proto *out, lc_ir_proto *meta) {
   meta->segs = w->segs;
   meta->nsegs = w->nsegs;
   w->segs = NULL;
+  if (w->nacc > 0) {
+    meta->acc_reg = malloc((size_t)w->nacc * sizeof *meta->acc_reg);
+    meta->acc_counter = malloc((size_t)w->nacc * sizeof *meta->acc_counter);
+    if (!meta->acc_reg || !meta->acc_counter) return fail(w, "out of memory");
+    for (int k = 0; k < w->nloops; k++) {
+      loopi *l = &w->loops[k];
+      if (!l->ok) continue;
+      for (int a = 0; a < l->nacc; a++) {
+        meta->acc_reg[l->acc0 + a] = w->reg_acc + l->acc0 + a;
+        meta->acc_counter[l->acc0 + a] = l->acc_cnt[a];
+      }
+    }
+    meta->nacc = w->nacc;
+  }
   return 0;
 }
 
@@ -797,8 +1089,18 @@ static int rewrite_one(const ic_proto *p, ic_proto *out, int protoidx,
   w.K = 2;
   w.reg_s2 = -1;
   w.reg_f = -1;
+  int nacc = find_loops(&w);
+  if (w.failed) goto out;
   if (w.ncnt > 255) w.reg_s2 = w.np + w.K++;
   if (w.nchains > 0) w.reg_f = w.np + w.K++;
+  if (p->maxstacksize + w.K + nacc > MAXREG) {   /* no room: counters only */
+    for (int k = 0; k < w.nloops; k++) w.loops[k].ok = 0;
+    for (int pc = 0; pc < p->ncode; pc++) w.pi[pc].loop = w.pi[pc].header = -1;
+    nacc = 0;
+  }
+  w.reg_acc = w.np + w.K;
+  w.nacc = nacc;
+  w.K += nacc;
   if (emit_all(&w) || fix_jumps(&w)) goto out;
   if (build_proto(&w, out, meta)) goto out;
   rc = 0;
@@ -810,6 +1112,11 @@ out:
   free(w.cline);
   free(w.chains);
   free(w.segs);
+  for (int k = 0; k < w.nloops; k++) {
+    free(w.loops[k].acc_line);
+    free(w.loops[k].acc_cnt);
+  }
+  free(w.loops);
   return rc;
 }
 
@@ -873,6 +1180,8 @@ void lc_ir_free(lc_ir_result *res) {
     free(res->protos[i].counter_line);
     free(res->protos[i].chains);
     free(res->protos[i].segs);
+    free(res->protos[i].acc_reg);
+    free(res->protos[i].acc_counter);
   }
   free(res->protos);
   memset(res, 0, sizeof *res);

@@ -42,6 +42,9 @@ typedef struct lc_ir_proto {
   int nchains;
   lc_ir_seg *segs;       /* counter 0 for the first segment of a chain */
   int nsegs;
+  int nacc;              /* accumulators: registers counting the line events */
+  int *acc_reg;          /* of loops, added to counter acc_counter[i] on */
+  int *acc_counter;      /* the way out (and by abort fixups) */
 } lc_ir_proto;
 
 typedef struct lc_ir_result {
