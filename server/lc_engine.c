@@ -861,6 +861,11 @@ void lc_engine_close(lc_engine *e, void (*done)(void *), void *ud) {
 
 void lc_engine_configure(lc_engine *e, const lc_settings *s) {
   int was = e->set.run_tests;
+  /* Diagnostics are drawn from the same views: a change of how they look
+     must republish every file, although no view changed. */
+  if (s->uncovered != e->set.uncovered || s->failures != e->set.failures ||
+      s->unnecessary != e->set.unnecessary)
+    for (int i = 0; i < e->npubs; i++) e->pubs[i].sig ^= 1;
   int scope_changed = s->include.n != e->set.include.n || s->exclude.n != e->set.exclude.n;
   lc_settings_free(&e->set);
   e->set = *s;

@@ -170,6 +170,17 @@ class Coverage(ServerCase):
         self.assertIn("Expected objects to be equal.", spec[0]["message"])
         self.assertEqual(self.last("textDocument/publishDiagnostics", self.uri("src/strutil.lua"))["diagnostics"], [])
 
+    def test_diagnostics_setting_republishes(self):
+        self.client.notify("workspace/didChangeConfiguration",
+                           {"settings": {"livecov": {"diagnostics": {"uncovered": "warning", "unnecessary": True}}}})
+        self.client.sync()
+        d = self.last("textDocument/publishDiagnostics", self.uri("src/calc.lua"))["diagnostics"]
+        self.assertEqual([(x["severity"], x.get("tags")) for x in d], [(1, None), (2, [1])])
+        self.client.notify("workspace/didChangeConfiguration",
+                           {"settings": {"livecov": {"diagnostics": {"uncovered": "off", "failures": False}}}})
+        self.client.sync()
+        self.assertEqual(self.last("textDocument/publishDiagnostics", self.uri("src/calc.lua"))["diagnostics"], [])
+
     def test_hover(self):
         def hover(rel, line):
             r = self.client.request("textDocument/hover", {"textDocument": {"uri": self.uri(rel)},
