@@ -63,6 +63,7 @@ struct lc_instr {
   int skipped;                /* chunks left as they were */
   char reason[200];
   int nocount;                /* inside user hooks / garbage collection */
+  lua_CFunction traceback;    /* the state's original debug.traceback */
 };
 
 static const char ct_list_key = 'c';   /* registry: list of chunk tables */
@@ -578,22 +579,74 @@ static int i_pcall(lua_State *L) {
   return pcall_k(L, status, ctx);
 }
 
-/* xpcall's handler: fixes up, then calls the user's handler (upvalue). */
-static int on_error_x(lua_State *L) {
+/*
+** xpcall's handler must fix frames up and then be the user's handler, with
+** no frame of its own where the user's handler can see it (tracebacks,
+** debug.getinfo levels). debug.traceback itself is done here in C (this
+** function's level 1 is the erring function, as for debug.traceback); any
+** other handler h is called by a Lua wrapper, function(e) walk() return
+** h(e) end, whose tail call leaves no frame behind.
+*/
+static int on_error_tb(lua_State *L) {
   walk(L, 1, i_pcall, i_xpcall);
-  lua_settop(L, 1);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, 1, 1);
+  int arg = 0;
+  lua_State *L1 = L;
+  if (lua_isthread(L, 1)) { arg = 1; L1 = lua_tothread(L, 1); }
+  const char *msg = lua_tostring(L, arg + 1);
+  if (msg == NULL && !lua_isnoneornil(L, arg + 1))
+    lua_pushvalue(L, arg + 1);
+  else
+    luaL_traceback(L, L1, msg, L == L1 ? 1 : 0);
   return 1;
+}
+
+static int walk_here(lua_State *L) {        /* the wrapper's walk() */
+  walk(L, 1, i_pcall, i_xpcall);
+  return 0;
+}
+
+static const char wrappers_key = 'w';       /* registry: { factory, cache } */
+
+static const char wrapper_src[] =
+  "local walk = ...\n"
+  "return function(h)\n"
+  "  return function(e)\n"
+  "    walk()\n"
+  "    return h(e)\n"
+  "  end\n"
+  "end\n";
+
+/* Replaces the handler at index 2 by the one xpcall installs. */
+static void xpcall_handler(lua_State *L) {
+  lc_instr *in = state_instr(L);
+  if (in && in->traceback && lua_tocfunction(L, 2) == in->traceback) {
+    lua_pushcfunction(L, on_error_tb);
+    lua_replace(L, 2);
+    return;
+  }
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &wrappers_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;                                   /* not attached: plain xpcall */
+  }
+  lua_rawgeti(L, -1, 2);                      /* cache: handler -> wrapper */
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, -2) != LUA_TFUNCTION) {
+    lua_pop(L, 1);
+    lua_rawgeti(L, -2, 1);                    /* factory */
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);
+  }
+  lua_replace(L, 2);
+  lua_pop(L, 2);
 }
 
 static int i_xpcall(lua_State *L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
-  lua_pushvalue(L, 2);
-  lua_pushcclosure(L, on_error_x, 1);
-  lua_replace(L, 2);                          /* f, handler', args... */
+  xpcall_handler(L);                          /* f, handler', args... */
   lua_pushboolean(L, 1);
   lua_pushvalue(L, 1);
   lua_rotate(L, 3, 2);                        /* f, handler', true, f, args */
@@ -1334,6 +1387,22 @@ static int install(lua_State *L) {
   lua_setfield(L, -2, "close");
   lua_pop(L, 1);
   luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 1);
+  lua_getfield(L, -1, "traceback");
+  in->traceback = lua_tocfunction(L, -1);
+  lua_pop(L, 1);
+  lua_createtable(L, 2, 0);                  /* xpcall's handler wrappers */
+  if (luaL_loadbuffer(L, wrapper_src, sizeof wrapper_src - 1, "=livecov") != LUA_OK)
+    return lua_error(L);
+  lua_pushcfunction(L, walk_here);
+  lua_call(L, 1, 1);
+  lua_rawseti(L, -2, 1);
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_rawseti(L, -2, 2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &wrappers_key);
   static const luaL_Reg dbg[] = {
     { "getinfo", i_getinfo }, { "getlocal", i_getlocal }, { "setlocal", i_setlocal },
     { "getupvalue", i_getupvalue }, { "setupvalue", i_setupvalue },
