@@ -411,6 +411,7 @@ end
 
 local suite = { descriptor = "suite", attributes = {}, env = {}, children = {}, lists = {} }
 local current = suite
+local env_state = { current = suite }   -- 'current' as the C global lookup sees it
 local ctx_stack, ctx_states = {}, {}
 
 local function save_globals()
@@ -471,11 +472,13 @@ local function ctx_push(el)
   if el ~= current then push_state(el) end
   ctx_stack[#ctx_stack + 1] = current
   current = el
+  env_state.current = el
 end
 
 local function ctx_pop()
   local el = current
   current = tremove(ctx_stack)
+  env_state.current = current
   if current ~= el then pop_state(el) end
 end
 
@@ -483,21 +486,10 @@ end
 -- then the real globals; livecov's own extras (expect) come last so that
 -- they never shadow a project's global of the same name.
 local extras = {}
-local function env_lookup(key)
-  local el = current
-  while el do
-    local env = el.env
-    local v = env and env[key]
-    if v then return v end
-    el = el.parent
-  end
-  local v = _G[key]
-  if v == nil then v = extras[key] end
-  return v
-end
-
 local spec_env = setmetatable({}, {
-  __index = function(_, k) return env_lookup(k) end,
+  -- the walk is host.env_index (C): innermost block's env outwards, then
+  -- _G, then extras; no line events for the runtime on each global read
+  __index = host.env_index(env_state, extras),
   __newindex = function(_, k, v)
     local el = current
     el.env = el.env or {}
