@@ -75,6 +75,7 @@ static lc_instr *instr_of(lua_State *L) {
 static lc_instr *state_instr(lua_State *L);
 static void nocount_restore(lc_instr *in, lua_State *L, int saved);
 static int proto_index(lua_State *L, int idx, int *nups);
+static void settle_threads(lua_State *L, int hard);
 
 /* {====================================================== rewriting a chunk */
 
@@ -299,6 +300,7 @@ static int mark_seen(lc_instr *in, ichunk *c) {
 
 void lc_instr_sync(lc_instr *in, lua_State *L) {
   if (!in) return;
+  settle_threads(L, 0);
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ct_list_key) != LUA_TTABLE) {
     lua_pop(L, 1);
     return;
@@ -350,7 +352,7 @@ static int frame_ct(lua_State *L1, lua_Debug *ar, int *nparams) {
 ** back the chain's events after the segment it is in. Clears what it used,
 ** so looking at a frame twice changes nothing.
 */
-static void fixup_frame(lua_State *L1, lua_Debug *ar) {
+static void fixup_frame(lua_State *L1, lua_Debug *ar, int hard) {
   int nparams;
   if (!lua_checkstack(L1, 4)) return;
   if (!frame_ct(L1, ar, &nparams)) return;
@@ -375,9 +377,11 @@ static void fixup_frame(lua_State *L1, lua_Debug *ar) {
       lua_pushinteger(L1, cur + v);
       lua_rawseti(L1, -2, id);
     }
-    lua_pushnil(L1);
+    if (hard) lua_pushnil(L1);
+    else lua_pushinteger(L1, 0);             /* the frame may run on */
     lua_setlocal(L1, ar, m->acc_reg[a] + 1);
   }
+  if (!hard) { lua_pop(L1, 1); return; }     /* a chain may still complete */
   const char *name = m->reg_flag >= 0 ? lua_getlocal(L1, ar, m->reg_flag + 1) : NULL;
   if (!name) { lua_pop(L1, 1); return; }
   int isnum;
@@ -409,7 +413,15 @@ static void fixup_frame(lua_State *L1, lua_Debug *ar) {
 ** C function in 'stops' (the pcall or xpcall whose handler runs) or at the
 ** bottom of the stack.
 */
+static void walk_mode(lua_State *L1, int level, lua_CFunction stop1, lua_CFunction stop2,
+                      int hard);
+
 static void walk(lua_State *L1, int level, lua_CFunction stop1, lua_CFunction stop2) {
+  walk_mode(L1, level, stop1, stop2, 1);
+}
+
+static void walk_mode(lua_State *L1, int level, lua_CFunction stop1, lua_CFunction stop2,
+                      int hard) {
   lua_Debug ar;
   for (int n = 0; n < WALK_MAX && lua_getstack(L1, level, &ar); n++, level++) {
     if (!lua_getinfo(L1, "S", &ar)) continue;
@@ -421,7 +433,7 @@ static void walk(lua_State *L1, int level, lua_CFunction stop1, lua_CFunction st
       }
       continue;
     }
-    fixup_frame(L1, &ar);
+    fixup_frame(L1, &ar, hard);
   }
 }
 
@@ -738,11 +750,72 @@ static int auxwrap(lua_State *L) {
   return r;
 }
 
+/*
+** Coroutines that are never resumed again keep what their frames counted
+** ahead (a chain) or hold in registers (a loop). Every coroutine is known
+** through a weak table; a proxy whose finalizer settles its frames goes
+** with it, and lc_instr_detach/abandon settle those still alive.
+*/
+static const char threads_key = 't';        /* registry: thread -> proxy */
+
+static int on_thread_gc(lua_State *L) {
+  if (!state_instr(L)) return 0;             /* detached: the run is over */
+  lua_getiuservalue(L, 1, 1);
+  lua_State *co = lua_tothread(L, -1);
+  if (co) walk(co, 0, NULL, NULL);
+  return 0;
+}
+
+static const char proxy_mt_key = 'p';       /* registry: { __gc = on_thread_gc } */
+
+static void track(lua_State *L) {            /* the new thread on top */
+  int co = lua_gettop(L);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &threads_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushvalue(L, co);
+  lua_newuserdatauv(L, 0, 1);
+  lua_pushvalue(L, co);
+  lua_setiuservalue(L, -2, 1);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &proxy_mt_key);
+  lua_setmetatable(L, -2);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+/* Hard: the coroutines will never run again. Soft (a sync): what their
+   loops counted in registers is added now, and they may go on. */
+static void settle_threads(lua_State *L, int hard) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &threads_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_State *co = lua_tothread(L, -2);
+    if (co && co != L && (hard || lua_status(co) == LUA_YIELD))
+      walk_mode(co, 0, NULL, NULL, hard);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static int i_create(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *NL = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, NL, 1);
+  track(L);
+  return 1;
+}
+
 static int i_wrap(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_State *NL = lua_newthread(L);
   lua_pushvalue(L, 1);
   lua_xmove(L, NL, 1);
+  track(L);
   lua_pushcclosure(L, auxwrap, 1);
   return 1;
 }
@@ -1381,6 +1454,8 @@ static int install(lua_State *L) {
   luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
   lua_pushcfunction(L, i_resume);
   lua_setfield(L, -2, "resume");
+  lua_pushcfunction(L, i_create);
+  lua_setfield(L, -2, "create");
   lua_pushcfunction(L, i_wrap);
   lua_setfield(L, -2, "wrap");
   lua_pushcfunction(L, i_close);
@@ -1403,6 +1478,16 @@ static int install(lua_State *L) {
   lua_setmetatable(L, -2);
   lua_rawseti(L, -2, 2);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &wrappers_key);
+  lua_newtable(L);                           /* thread -> proxy, weak keys */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &threads_key);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, on_thread_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &proxy_mt_key);
   static const luaL_Reg dbg[] = {
     { "getinfo", i_getinfo }, { "getlocal", i_getlocal }, { "setlocal", i_setlocal },
     { "getupvalue", i_getupvalue }, { "setupvalue", i_setupvalue },
@@ -1434,11 +1519,13 @@ lc_instr *lc_instr_attach(lc_cov *cov, lua_State *L, const char *root) {
 void lc_instr_abandon(lc_instr *in, lua_State *L) {
   if (!in) return;
   walk(L, 0, NULL, NULL);
+  settle_threads(L, 1);
   lc_instr_sync(in, L);
 }
 
 void lc_instr_detach(lc_instr *in, lua_State *L) {
   if (!in) return;
+  settle_threads(L, 1);
   lc_instr_sync(in, L);
   *(lc_instr **)lua_getextraspace(L) = NULL;
   for (int i = 0; i < in->n; i++) chunk_free(in->v[i]);

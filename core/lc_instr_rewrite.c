@@ -609,7 +609,14 @@ static void emit_shifted(rw *w, int pc) {
       }
       i = set_a(i, shr(w, a));
       break;
-    case I_CONCAT: case I_CALL: case I_TAILCALL: case I_RETURN: case I_VARARG:
+    case I_VARARG:                       /* R[A] .. R[A+C-2]: may be parameters */
+      if (a < np && (c == 0 || a + c - 2 >= np)) {
+        fail(w, "vararg range across the parameters at %d", pc);
+        return;
+      }
+      i = set_a(i, shr(w, a));
+      break;
+    case I_CONCAT: case I_CALL: case I_TAILCALL: case I_RETURN:
     case I_SETLIST: case I_TFORCALL: case I_FORPREP: case I_FORLOOP:
     case I_TFORPREP: case I_TFORLOOP:
       if (a < np && op != I_RETURN) { fail(w, "register range below locals at %d", pc); return; }
