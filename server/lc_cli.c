@@ -566,6 +566,10 @@ int lc_cli_run(const char *self, int argc, char **argv) {
         missing++;
       }
     }
+    if (missing) {       /* a path the user named is not there: usage error */
+      lc_strv_clear(&abs);
+      goto out;
+    }
     int arc = lc_project_add_paths(&c.proj, abs.v, abs.n, err, sizeof err);
     lc_strv_clear(&abs);
     if (arc != 0) {

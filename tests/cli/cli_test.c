@@ -102,9 +102,10 @@ static void test_missing_file(void **state) {
   (void)state;
   char *dir = copy_project("cli-missing");
   res r = livecov(dir, NULL, "spec/nope_spec.lua");
-  /* busted says "Cannot find file or directory" and fails the run (1);
-     issue 3 counts it with usage errors (2): either, never a crash */
-  assert_true(r.code == 1 || r.code == 2);
+  /* busted's words ("Cannot find file or directory"), but a path the user
+     named that is not there is a usage error (2): nothing runs */
+  assert_int_equal(r.code, 2);
+  assert_null(strstr(r.out, "Summary"));
   assert_int_equal(count_lines(r.err), 1);
   assert_non_null(strstr(r.err, "nope_spec.lua"));
   res_free(&r);
