@@ -85,7 +85,7 @@ local function assign()
 end
 
 local function stat(indent)
-  local r = rnd(24)
+  local r = rnd(30)
   local ind = string.rep("  ", indent)
   if depth > 3 and r > 8 then r = rnd(8) end
   depth = depth + 1
@@ -172,9 +172,53 @@ local function stat(indent)
     s = ind .. "do\n" .. ind .. "  local function rec(n)\n" .. ind .. "    if n == 0 then return 1 end\n" ..
         ind .. "    return 1 +\n" .. ind .. "      rec(n - 1)\n" .. ind .. "  end\n" ..
         ind .. "  acc = acc + rec(" .. rnd(6) .. ")\n" .. ind .. "end"
-  else
+  elseif r == 24 then
     s = ind .. "local s = string.format(\n" .. ind .. "  '%d:%d', " .. expr(1) .. ",\n" .. ind .. "  " .. expr(1) .. ")\n" ..
         ind .. "acc = acc + #s"
+  elseif r == 25 then                     -- an error inside a loop without calls
+    local k = rnd(4)
+    s = ind .. "do\n" .. ind .. "  local ok = pcall(function()\n" ..
+        ind .. "    local s, i = 0, 0\n" ..
+        ind .. "    " .. pick({ "for i = 1, 5 do", "while i < 5 do i = i + 1", "repeat i = i + 1" }) .. "\n" ..
+        ind .. "      s = s + i\n" ..
+        ind .. "      if i == " .. k .. " then s = s +\n" .. ind .. "        nil end\n" ..
+        ind .. "      s = s * 2\n" ..
+        ind .. "    " .. pick({ "end", "end", "until i >= 5" }) .. "\n" ..
+        ind .. "  end)\n" .. ind .. "  acc = acc + (ok and 1 or 2)\n" .. ind .. "end"
+    if s:find("repeat", 1, true) and not s:find("until", 1, true) then s = s:gsub("\n" .. ind .. "    end\n", "\n" .. ind .. "    until i >= 5\n") end
+    if s:find("for i", 1, true) or s:find("while", 1, true) then s = s:gsub("until i >= 5", "end") end
+  elseif r == 26 then                     -- return from inside a loop
+    s = ind .. "do\n" .. ind .. "  local function find(t, v)\n" ..
+        ind .. "    for i = 1, #t do\n" .. ind .. "      if t[i] == v then\n" ..
+        ind .. "        return i\n" .. ind .. "      end\n" .. ind .. "    end\n" ..
+        ind .. "    local j = 0\n" .. ind .. "    while true do\n" .. ind .. "      j = j + 1\n" ..
+        ind .. "      if j > 3 then return -j end\n" .. ind .. "    end\n" ..
+        ind .. "  end\n" .. ind .. "  acc = acc + find(tbl, " .. rnd(5) .. ")\n" .. ind .. "end"
+  elseif r == 27 then                     -- errors in a multi-line call's arguments
+    s = ind .. "do\n" .. ind .. "  local ok = pcall(function()\n" ..
+        ind .. "    return math.max(a,\n" .. ind .. "      " .. pick({ "b", "error('x')", "nil + 1", "tbl.nope.x" }) .. ")\n" ..
+        ind .. "  end)\n" .. ind .. "  local ok2 = pcall(math.max, a,\n" .. ind .. "    " .. pick({ "nil", "b", "{}" }) .. ")\n" ..
+        ind .. "  acc = acc + (ok and 1 or 2) + (ok2 and 1 or 2)\n" .. ind .. "end"
+  elseif r == 28 then                     -- loops left by goto and break
+    labels = labels + 1
+    local l = "out" .. labels
+    s = ind .. "do\n" .. ind .. "  for i = 1, 3 do\n" .. ind .. "    for j = 1, 3 do\n" ..
+        ind .. "      c = (c + i * j) % 1000\n" ..
+        ind .. "      if j == " .. rnd(3) .. " then break end\n" ..
+        ind .. "      if i * j == " .. rnd(6) .. " then goto " .. l .. " end\n" ..
+        ind .. "    end\n" .. ind .. "  end\n" .. ind .. "  ::" .. l .. "::\n" .. ind .. "end"
+  elseif r == 29 then                     -- a yield from inside a loop, through a metamethod
+    s = ind .. "do\n" .. ind .. "  local co = coroutine.wrap(function()\n" ..
+        ind .. "    local t = setmetatable({}, { __index = function(_, k) coroutine.yield(k) return k end })\n" ..
+        ind .. "    local s = 0\n" .. ind .. "    for i = 1, 4 do\n" .. ind .. "      s = s + t[i]\n" .. ind .. "    end\n" ..
+        ind .. "    return s\n" .. ind .. "  end)\n" ..
+        ind .. "  for _ = 1, " .. rnd(5) .. " do acc = acc + co() end\n" .. ind .. "end"
+  else                                    -- a metamethod erring inside a loop
+    s = ind .. "do\n" .. ind .. "  local m = setmetatable({}, { __add = function(x, y)\n" ..
+        ind .. "    if y == " .. rnd(4) .. " then error('add') end\n" .. ind .. "    return y\n" .. ind .. "  end })\n" ..
+        ind .. "  local ok = pcall(function()\n" .. ind .. "    local s = 0\n" ..
+        ind .. "    for i = 1, 4 do\n" .. ind .. "      s = s + (m + i)\n" .. ind .. "    end\n" ..
+        ind .. "  end)\n" .. ind .. "  acc = acc + (ok and 1 or 2)\n" .. ind .. "end"
   end
   depth = depth - 1
   return s
