@@ -65,7 +65,7 @@ static const char usage[] =
   "      --timeout T           time limit per spec file: ms, or with s/ms (default 10s)\n"
   "      --memory-limit MB     memory limit per spec file (default 1024)\n"
   "      --coverage-mode MODE  hook (Lua's line hook) or instrument (rewritten\n"
-  "                            bytecode, same counts, faster) (default: hook)\n"
+  "                            bytecode, same counts, faster) (default: instrument)\n"
   "  -h, --help                this text\n";
 
 /* {====================================================== settings */
@@ -357,7 +357,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   setting s[S_NSETTINGS];
   memcpy(s, settings_proto, sizeof s);
   const char *lcov = NULL, *json = NULL, *cobertura = NULL;
-  const char *covmode = "hook";
+  const char *covmode = "instrument";
   int jobs = 0;
   unsigned long mem_mb = 1024;
   cli c;
@@ -636,8 +636,12 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     char why[256];
     if (lc_instr_supported(why, sizeof why))
       wok |= lc_strv_push(&wargs, "--coverage-mode") | lc_strv_push(&wargs, "instrument");
-    else
+    else {
       fprintf(stderr, "livecov: instrument mode unavailable (%s); using the line hook\n", why);
+      wok |= lc_strv_push(&wargs, "--coverage-mode") | lc_strv_push(&wargs, "hook");
+    }
+  } else {
+    wok |= lc_strv_push(&wargs, "--coverage-mode") | lc_strv_push(&wargs, "hook");
   }
   if (s[S_LPATH].str && *s[S_LPATH].str)
     wok |= lc_strv_push(&wargs, "--lpath") | lc_strv_push(&wargs, s[S_LPATH].str);

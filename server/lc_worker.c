@@ -10,6 +10,7 @@
 */
 #include "lc_worker.h"
 #include "lc_run.h"
+#include "lc_instr.h"
 #include "lc_wire.h"
 
 #include <errno.h>
@@ -180,6 +181,8 @@ int lc_worker_main(int argc, char **argv) {
   strlist helpers = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};
   const char *spec = NULL;
   o.mem_limit = (size_t)1 << 30;
+  o.coverage_mode = LC_COVERAGE_INSTRUMENT;   /* the default, when this Lua allows it */
+  int mode_given = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
@@ -206,12 +209,21 @@ int lc_worker_main(int argc, char **argv) {
     else if (!strcmp(a, "--seed")) o.seed = strtol(v, NULL, 10);
     else if (!strcmp(a, "--mem-limit")) o.mem_limit = (size_t)strtoull(v, NULL, 10);
     else if (!strcmp(a, "--coverage-mode")) {
+      mode_given = 1;
       if (!strcmp(v, "hook")) o.coverage_mode = LC_COVERAGE_HOOK;
       else if (!strcmp(v, "instrument")) o.coverage_mode = LC_COVERAGE_INSTRUMENT;
       else { fprintf(stderr, "livecov worker: --coverage-mode is hook or instrument\n"); return 2; }
     }
     else { fprintf(stderr, "livecov worker: unknown option %s\n", a); return 2; }
     if (bad) { fprintf(stderr, "livecov worker: too many %s\n", a); return 2; }
+  }
+  if (o.coverage_mode == LC_COVERAGE_INSTRUMENT) {
+    char why[256];
+    if (!lc_instr_supported(why, sizeof why)) {
+      if (mode_given)
+        fprintf(stderr, "livecov: instrument mode unavailable (%s); using the line hook\n", why);
+      o.coverage_mode = LC_COVERAGE_HOOK;
+    }
   }
   if (!o.root || !spec) {
     fprintf(stderr, "livecov worker: --root and --spec are required\n");
