@@ -164,6 +164,7 @@ void lc_settings_default(lc_settings *s) {
   s->uncovered = LC_SEV_HINT;
   s->failures = 1;
   s->unnecessary = 0;
+  s->instrument = 1;          /* as `livecov run`: hook mode when unsupported */
 }
 
 void lc_settings_free(lc_settings *s) {

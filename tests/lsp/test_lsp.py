@@ -143,10 +143,10 @@ class Coverage(ServerCase):
             self.assertEqual(sorted(l - 1 for l, h in fi["lines"] if h == 0), cov["uncovered"], fi["path"])
             self.assertEqual(sorted([l - 1, h] for l, h in fi["lines"] if h > 0), cov["covered"], fi["path"])
 
-    def test_instrument_mode_publishes_the_same(self):
+    def test_hook_mode_publishes_the_same(self):
         c = Client([LIVECOV, "lsp"])
         try:
-            c.initialize(self.root, {"coverageMode": "instrument"})
+            c.initialize(self.root, {"coverageMode": "hook"})
             c.sync()
             for rel in ("src/calc.lua", "src/strutil.lua", "src/unused.lua"):
                 mine = [p for p in c.notifications("livecov/coverage") if p["uri"] == self.uri(rel)][-1]
