@@ -64,6 +64,12 @@ struct lc_instr {
   char reason[200];
   int nocount;                /* inside user hooks / garbage collection */
   lua_CFunction traceback;    /* the state's original debug.traceback */
+  struct fbchunk {            /* chunks left unrewritten: the line hook counts them */
+    const void *src;
+    char *path;
+    int linedefined, seen, anchor;
+  } *fb;
+  int nfb, capfb;
 };
 
 static const char ct_list_key = 'c';   /* registry: list of chunk tables */
@@ -76,6 +82,8 @@ static lc_instr *state_instr(lua_State *L);
 static void nocount_restore(lc_instr *in, lua_State *L, int saved);
 static int proto_index(lua_State *L, int idx, int *nups);
 static void settle_threads(lua_State *L, int hard);
+static int user_mask(lua_State *L, lua_State *L1);
+static void set_user_mask(lua_State *L, lua_State *L1, int mask);
 
 /* {====================================================== rewriting a chunk */
 
@@ -105,6 +113,9 @@ static const char *buf_reader(lua_State *L, void *ud, size_t *sz) {
   r->n = 0;
   return (const char *)r->p;
 }
+
+static void fallback_add(lc_instr *in, lua_State *L, const char *src, const char *path,
+                         int linedefined);
 
 static void note_skip(lc_instr *in, const char *src, const char *why) {
   if (in->skipped++ == 0) {
@@ -164,6 +175,7 @@ int lc_instr_function(lc_instr *in, lua_State *L) {
   if (ar.source[0] != '@') return -1;
   char *path = lc_cov_path_for(in->root, ar.source);
   if (!path) return -1;
+  char *fbpath = strdup(path);
   char err[256];
   ic_buf b = { 0 }, out = { 0 };
   ichunk *c = calloc(1, sizeof *c);
@@ -248,6 +260,8 @@ int lc_instr_function(lc_instr *in, lua_State *L) {
   c = NULL;
   rc = 0;
 done:
+  if (rc != 0 && fbpath) fallback_add(in, L, ar.source, fbpath, ar.linedefined);
+  free(fbpath);
   lc_ir_free(&res);
   chunk_free(c);
   lc_ic_buf_free(&b);
@@ -801,12 +815,20 @@ static void settle_threads(lua_State *L, int hard) {
   lua_pop(L, 1);
 }
 
+/* A new thread has its creator's hook (lua_newthread); it also gets the
+   user's mask of its creator, as the hook's owner sees it. */
+static void inherit_mask(lua_State *L, lua_State *NL) {
+  int um = user_mask(L, L);
+  if (um) set_user_mask(L, NL, um);
+}
+
 static int i_create(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_State *NL = lua_newthread(L);
   lua_pushvalue(L, 1);
   lua_xmove(L, NL, 1);
   track(L);
+  inherit_mask(L, NL);
   return 1;
 }
 
@@ -816,6 +838,7 @@ static int i_wrap(lua_State *L) {
   lua_pushvalue(L, 1);
   lua_xmove(L, NL, 1);
   track(L);
+  inherit_mask(L, NL);
   lua_pushcclosure(L, auxwrap, 1);
   return 1;
 }
@@ -943,13 +966,83 @@ static void count_interrupted(lua_State *L, lua_Debug *ar) {
   lua_pop(L, 1);
 }
 
-/* The hook every thread with a user hook gets: calls the user's function as
-   ldblib.c's hook does, with counting off. An error in the user's function
-   is caught, the interrupted line event counted, and the error raised again. */
+static const char usermask_key = 'm';       /* registry: thread -> user's mask */
+static const char fbfuncs_key = 'f';        /* registry: unrewritten chunks */
+
+/* The mask the user gave debug.sethook for 'L1' (0: none). */
+static int user_mask(lua_State *L, lua_State *L1) {
+  int mask = 0;
+  if (!lua_checkstack(L, 3)) return 0;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &usermask_key) == LUA_TTABLE) {
+    if (lua_checkstack(L1, 1)) {
+      lua_pushthread(L1);
+      lua_xmove(L1, L, 1);
+      if (lua_rawget(L, -2) == LUA_TNUMBER) mask = (int)lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return mask;
+}
+
+static void set_user_mask(lua_State *L, lua_State *L1, int mask) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &usermask_key) == LUA_TTABLE && lua_checkstack(L1, 1)) {
+    lua_pushthread(L1);
+    lua_xmove(L1, L, 1);
+    if (mask) lua_pushinteger(L, mask);
+    else lua_pushnil(L);
+    lua_rawset(L, -3);
+  }
+  lua_pop(L, 1);
+}
+
+static int mark_exec_cb(void *ud, int line) {
+  return lc_cov_mark_exec(ud, line) != 0;
+}
+
+/* Hook mode for the chunks that could not be rewritten: the line event
+   counts when the running function comes from one of them. */
+static void fallback_count(lc_instr *in, lua_State *L, lua_Debug *ar) {
+  int line = ar->currentline;
+  if (line < 0 || !lua_getinfo(L, "S", ar)) return;
+  struct fbchunk *e = NULL;
+  for (int i = 0; i < in->nfb && !e; i++)
+    if (in->fb[i].src == ar->source) e = &in->fb[i];
+  if (!e) return;
+  lc_cov_file *f = lc_cov_get(in->cov, e->path);
+  if (!f) return;
+  if (!e->seen) {                           /* as the hook's first sight of it */
+    e->seen = 1;
+    f->loads++;
+    if (lua_checkstack(L, 2) &&
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &fbfuncs_key) == LUA_TTABLE) {
+      lua_rawgeti(L, -1, e->anchor);
+      lc_lines_of_function(L, -1, mark_exec_cb, f);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (e->linedefined != 0) {
+      char err[256];
+      lc_cov_exec_from_file(f, err, sizeof err);
+    }
+  }
+  lc_cov_record(in->cov, f, line, 1);
+}
+
+/* The hook of every thread with a user hook, or with unrewritten chunks to
+   count: counts those, then calls the user's function as ldblib.c's hook
+   does (for the events the user asked for), with counting off. An error in
+   the user's function is caught, the interrupted line event counted, and
+   the error raised again. */
 static void i_hookf(lua_State *L, lua_Debug *ar) {
   static const char *const hooknames[] =
     { "call", "return", "line", "count", "tail call" };
   lc_instr *in = state_instr(L);
+  if (in && in->nfb && ar->event == LUA_HOOKLINE) fallback_count(in, L, ar);
+  if (in && in->nfb) {
+    int want = ar->event == LUA_HOOKTAILCALL ? LUA_MASKCALL : 1 << ar->event;
+    if (!(user_mask(L, L) & want)) return;
+  }
   lua_getfield(L, LUA_REGISTRYINDEX, HOOKKEY);
   lua_pushthread(L);
   if (lua_rawget(L, -2) == LUA_TFUNCTION) {
@@ -966,6 +1059,68 @@ static void i_hookf(lua_State *L, lua_Debug *ar) {
   }
 }
 
+/* Sets the hook of 'L1' for the user's mask plus, when unrewritten chunks
+   are counted, line events. */
+static void apply_hook(lc_instr *in, lua_State *L1, int umask, int count) {
+  int mask = umask | (in && in->nfb ? LUA_MASKLINE : 0);
+  lua_sethook(L1, mask ? i_hookf : NULL, mask, count);
+}
+
+static void enable_on(lc_instr *in, lua_State *L, lua_State *L1) {
+  lua_Hook h = lua_gethook(L1);
+  if (h != NULL && h != i_hookf) return;     /* somebody else's hook: left alone */
+  apply_hook(in, L1, user_mask(L, L1), lua_gethookcount(L1));
+}
+
+static const char threads_key;
+
+/*
+** A chunk of a recorded file that could not be rewritten (the function on
+** top of the stack): the line hook counts it, as in hook mode, from now on
+** in every thread known (new ones inherit the hook of their creator).
+*/
+static void fallback_add(lc_instr *in, lua_State *L, const char *src, const char *path,
+                         int linedefined) {
+  if (!lua_checkstack(L, 4)) return;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &fbfuncs_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  int n = (int)lua_rawlen(L, -1) + 1;
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, n);                     /* anchored: its source stays unique */
+  lua_pop(L, 1);
+  if (in->nfb == in->capfb) {
+    int ncap = in->capfb ? in->capfb * 2 : 4;
+    struct fbchunk *nv = realloc(in->fb, (size_t)ncap * sizeof *nv);
+    if (!nv) return;
+    in->fb = nv;
+    in->capfb = ncap;
+  }
+  struct fbchunk *e = &in->fb[in->nfb];
+  e->src = src;
+  e->path = strdup(path);
+  if (!e->path) return;
+  e->linedefined = linedefined;
+  e->seen = 0;
+  e->anchor = n;
+  if (in->nfb++ > 0) return;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  lua_State *M = lua_tothread(L, -1);
+  if (M) enable_on(in, L, M);
+  lua_pop(L, 1);
+  enable_on(in, L, L);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &threads_key) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_State *co = lua_tothread(L, -2);
+      if (co) enable_on(in, L, co);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+}
+
 static int makemask(const char *smask, int count) {
   int mask = 0;
   if (strchr(smask, 'c')) mask |= LUA_MASKCALL;
@@ -980,16 +1135,14 @@ static void checkstack(lua_State *L, lua_State *L1, int n);
 
 static int i_sethook(lua_State *L) {
   int arg, mask, count;
-  lua_Hook func;
   lua_State *L1 = getthread(L, &arg);
   if (lua_isnoneornil(L, arg + 1)) {
     lua_settop(L, arg + 1);
-    func = NULL; mask = 0; count = 0;
+    mask = 0; count = 0;
   } else {
     const char *smask = luaL_checkstring(L, arg + 2);
     luaL_checktype(L, arg + 1, LUA_TFUNCTION);
     count = (int)luaL_optinteger(L, arg + 3, 0);
-    func = i_hookf;
     mask = makemask(smask, count);
   }
   if (!luaL_getsubtable(L, LUA_REGISTRYINDEX, HOOKKEY)) {
@@ -1003,7 +1156,8 @@ static int i_sethook(lua_State *L) {
   lua_xmove(L1, L, 1);
   lua_pushvalue(L, arg + 1);
   lua_rawset(L, -3);
-  lua_sethook(L1, func, mask, count);
+  set_user_mask(L, L1, mask);
+  apply_hook(state_instr(L), L1, mask, count);
   return 0;
 }
 
@@ -1013,7 +1167,9 @@ static int i_gethook(lua_State *L) {
   char buff[5];
   int mask = lua_gethookmask(L1), i = 0;
   lua_Hook hook = lua_gethook(L1);
-  if (hook == NULL) {
+  lc_instr *in = state_instr(L);
+  if (hook == i_hookf && in && in->nfb) mask = user_mask(L, L1);
+  if (hook == NULL || (hook == i_hookf && mask == 0)) {
     luaL_pushfail(L);
     return 1;
   } else if (hook != i_hookf) {
@@ -1484,6 +1640,14 @@ static int install(lua_State *L) {
   lua_setfield(L, -2, "__mode");
   lua_setmetatable(L, -2);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &threads_key);
+  lua_newtable(L);                           /* thread -> user's hook mask */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &usermask_key);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &fbfuncs_key);
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, on_thread_gc);
   lua_setfield(L, -2, "__gc");
@@ -1530,6 +1694,8 @@ void lc_instr_detach(lc_instr *in, lua_State *L) {
   *(lc_instr **)lua_getextraspace(L) = NULL;
   for (int i = 0; i < in->n; i++) chunk_free(in->v[i]);
   free(in->v);
+  for (int i = 0; i < in->nfb; i++) free(in->fb[i].path);
+  free(in->fb);
   free(in->srcs);
   free(in->root);
   free(in);
