@@ -73,6 +73,7 @@ struct lc_instr {
 };
 
 static const char ct_list_key = 'c';   /* registry: list of chunk tables */
+static const char armed_key = 'g';     /* registry: G, G[1] = frames in armed chains */
 
 static lc_instr *instr_of(lua_State *L) {
   return lua_touserdata(L, lua_upvalueindex(1));
@@ -156,6 +157,8 @@ static void push_ct(lua_State *L, ichunk *c) {
     lua_rawseti(L, -2, 0);
     lua_pushlightuserdata(L, c);
     lua_rawseti(L, -2, -1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &armed_key);
+    lua_rawseti(L, -2, n + 1);
     lua_rawseti(L, -2, i + 1);
   }
   lua_pushlightuserdata(L, c);
@@ -366,16 +369,16 @@ static int frame_ct(lua_State *L1, lua_Debug *ar, int *nparams) {
 ** back the chain's events after the segment it is in. Clears what it used,
 ** so looking at a frame twice changes nothing.
 */
-static void fixup_frame(lua_State *L1, lua_Debug *ar, int hard) {
-  int nparams;
-  if (!lua_checkstack(L1, 4)) return;
-  if (!frame_ct(L1, ar, &nparams)) return;
+static int fixup_frame(lua_State *L1, lua_Debug *ar, int hard) {
+  int nparams, armed = 0;
+  if (!lua_checkstack(L1, 4)) return 0;
+  if (!frame_ct(L1, ar, &nparams)) return 0;
   lua_rawgeti(L1, -1, -1);
   ichunk *c = lua_touserdata(L1, -1);
   lua_rawgeti(L1, -2, 0);
   int idx = (int)lua_tointeger(L1, -1);
   lua_pop(L1, 2);
-  if (!c || idx < 1 || idx > c->nprotos) { lua_pop(L1, 1); return; }
+  if (!c || idx < 1 || idx > c->nprotos) { lua_pop(L1, 1); return 0; }
   const lc_ir_proto *m = &c->protos[idx - 1];
   for (int a = 0; a < m->nacc; a++) {
     if (!lua_getlocal(L1, ar, m->acc_reg[a] + 1)) continue;
@@ -395,12 +398,13 @@ static void fixup_frame(lua_State *L1, lua_Debug *ar, int hard) {
     else lua_pushinteger(L1, 0);             /* the frame may run on */
     lua_setlocal(L1, ar, m->acc_reg[a] + 1);
   }
-  if (!hard) { lua_pop(L1, 1); return; }     /* a chain may still complete */
   const char *name = m->reg_flag >= 0 ? lua_getlocal(L1, ar, m->reg_flag + 1) : NULL;
-  if (!name) { lua_pop(L1, 1); return; }
+  if (!name) { lua_pop(L1, 1); return 0; }
   int isnum;
   lua_Integer chain = lua_tointegerx(L1, -1, &isnum);
   lua_pop(L1, 1);
+  if (isnum && chain >= 1 && chain <= m->nchains) armed = m->chains[chain - 1].armed;
+  if (!hard) { lua_pop(L1, 1); return armed; }   /* a chain may still complete */
   if (isnum && chain >= 1 && chain <= m->nchains && lua_getinfo(L1, "l", ar)) {
     const lc_ir_chainref *ch = &m->chains[chain - 1];
     int j = -1;
@@ -418,8 +422,18 @@ static void fixup_frame(lua_State *L1, lua_Debug *ar, int hard) {
     }
     lua_pushnil(L1);
     lua_setlocal(L1, ar, m->reg_flag + 1);
+    if (ch->armed) {                           /* one armed frame fewer */
+      lua_rawgeti(L1, -1, m->ncounters + 1);
+      lua_rawgeti(L1, -1, 1);
+      lua_Integer g = lua_tointeger(L1, -1);
+      lua_pop(L1, 1);
+      lua_pushinteger(L1, g > 0 ? g - 1 : 0);
+      lua_rawseti(L1, -2, 1);
+      lua_pop(L1, 1);
+    }
   }
   lua_pop(L1, 1);                              /* the counter table */
+  return armed;
 }
 
 /*
@@ -434,10 +448,28 @@ static void walk(lua_State *L1, int level, lua_CFunction stop1, lua_CFunction st
   walk_mode(L1, level, stop1, stop2, 1);
 }
 
+/* Frames always looked at: pending loop registers are in the frame running
+   the loop, near the error; deeper ones only while armed chains are missing. */
+#define WALK_NEAR 200
+
+static int armed_count(lua_State *L) {
+  int n = 0;
+  if (!lua_checkstack(L, 2)) return WALK_MAX;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &armed_key) == LUA_TTABLE) {
+    lua_rawgeti(L, -1, 1);
+    n = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return n;
+}
+
 static void walk_mode(lua_State *L1, int level, lua_CFunction stop1, lua_CFunction stop2,
                       int hard) {
   lua_Debug ar;
+  int armed = armed_count(L1), found = 0;
   for (int n = 0; n < WALK_MAX && lua_getstack(L1, level, &ar); n++, level++) {
+    if (n >= WALK_NEAR && found >= armed) break;
     if (!lua_getinfo(L1, "S", &ar)) continue;
     if (ar.what[0] == 'C') {
       if (stop1 && lua_checkstack(L1, 1) && lua_getinfo(L1, "f", &ar)) {
@@ -447,7 +479,7 @@ static void walk_mode(lua_State *L1, int level, lua_CFunction stop1, lua_CFuncti
       }
       continue;
     }
-    fixup_frame(L1, &ar, hard);
+    found += fixup_frame(L1, &ar, hard);
   }
 }
 
@@ -1585,6 +1617,10 @@ static int install(lua_State *L) {
   lc_instr *in = lua_touserdata(L, 1);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &ct_list_key);
+  lua_createtable(L, 1, 0);
+  lua_pushinteger(L, 0);
+  lua_rawseti(L, -2, 1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &armed_key);
   luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
   setfn(L, in, "load", i_load);
   setfn(L, in, "loadfile", i_loadfile);

@@ -392,6 +392,7 @@ static int find_chains(rw *w) {
     w->chains = nc;
     w->chains[w->nchains].first = first;
     w->chains[w->nchains].n = w->nsegs - first;
+    w->chains[w->nchains].armed = OP(p->code[e]) != I_RETURN && OP(p->code[e]) != I_TAILCALL;
     w->nchains++;
     w->pi[s].chain_start = 1;
     w->pi[s].chain = w->nchains;
@@ -588,6 +589,27 @@ static void emit_counter(rw *w, int id, int line) {
     emit(w, mk_abck(I_MMBINI, s, 1 + OFFSET_sC, TM_ADD_EVENT, 0), line, F_NONE, 0, 0);
     emit(w, mk_abck(I_SETTABLE, t, s2, s, 0), line, F_NONE, 0, 0);
   }
+}
+
+/*
+** The state's count of frames inside an armed chain (a chain that ends with
+** a call or SETLIST, so that its end can count down): G[1], where G is slot
+** ncounters + 1 of every counter table. It lets an error walk stop early
+** when no chain can be pending below. Uses F as scratch: F is set after.
+*/
+static void emit_armed(rw *w, int delta, int line) {
+  int t = w->reg_t, s = w->reg_s, f = w->reg_f, g = w->ncnt + 1;
+  if (g <= 255) {
+    emit(w, mk_abck(I_GETI, s, t, g, 0), line, F_NONE, 0, 0);
+  } else {
+    emit(w, mk_abx(I_LOADI, w->reg_s2, g + OFFSET_sBx), line, F_NONE, 0, 0);
+    emit(w, mk_abck(I_GETTABLE, s, t, w->reg_s2, 0), line, F_NONE, 0, 0);
+  }
+  emit(w, mk_abck(I_GETI, f, s, 1, 0), line, F_NONE, 0, 0);
+  emit(w, mk_abck(I_ADDI, f, f, delta + OFFSET_sC, 0), line, F_NONE, 0, 0);
+  emit(w, mk_abck(I_MMBINI, f, 1 + OFFSET_sC, delta > 0 ? TM_ADD_EVENT : TM_ADD_EVENT + 1, 0),
+       line, F_NONE, 0, 0);
+  emit(w, mk_abck(I_SETI, s, 1, f, 0), line, F_NONE, 0, 0);
 }
 
 static int shr(rw *w, int r) {
@@ -829,6 +851,7 @@ static int emit_all(rw *w) {
       lc_ir_chainref *ch = &w->chains[x->chain - 1];
       for (int k = 1; k < ch->n; k++)
         emit_counter(w, w->segs[ch->first + k].counter, line);
+      if (ch->armed) emit_armed(w, 1, line);
       emit(w, mk_abx(I_LOADI, w->reg_f, x->chain + OFFSET_sBx), line, F_NONE, 0, 0);
     }
     x->pins = w->nout;
@@ -847,8 +870,10 @@ static int emit_all(rw *w) {
       endpc = pc - 1;
     if (endpc >= 0) {
       int op = OP(p->code[endpc]);
-      if (op != I_RETURN && op != I_TAILCALL)
+      if (op != I_RETURN && op != I_TAILCALL) {
+        emit_armed(w, -1, w->lines[endpc]);
         emit(w, mk_abck(I_LOADNIL, w->reg_f, 0, 0, 0), w->lines[endpc], F_NONE, 0, 0);
+      }
     }
     for (int k = 0; k < w->nloops; k++)      /* the end of a loop: the ways out */
       if (w->loops[k].ok && w->loops[k].e == pc) emit_loop_exits(w, k);
@@ -1098,7 +1123,7 @@ static int rewrite_one(const ic_proto *p, ic_proto *out, int protoidx,
   w.reg_f = -1;
   int nacc = find_loops(&w);
   if (w.failed) goto out;
-  if (w.ncnt > 255) w.reg_s2 = w.np + w.K++;
+  if (w.ncnt >= 255) w.reg_s2 = w.np + w.K++;
   if (w.nchains > 0) w.reg_f = w.np + w.K++;
   if (p->maxstacksize + w.K + nacc > MAXREG) {   /* no room: counters only */
     for (int k = 0; k < w.nloops; k++) w.loops[k].ok = 0;

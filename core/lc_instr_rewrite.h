@@ -30,13 +30,16 @@
 ** first is a line event.
 */
 typedef struct lc_ir_seg { int line; int counter; } lc_ir_seg;
-typedef struct lc_ir_chainref { int first, n; } lc_ir_chainref;
+typedef struct lc_ir_chainref {
+  int first, n;
+  int armed;             /* counts itself in the state's armed count (G[1]) */
+} lc_ir_chainref;
 
 typedef struct lc_ir_proto {
   int numparams;
   int nfake;             /* hidden locals after the parameters */
   int reg_flag;          /* register of the chain flag, or -1 */
-  int ncounters;
+  int ncounters;         /* slot ncounters + 1 of the counter table is G */
   int *counter_line;     /* [1..ncounters]: the line each counter counts */
   lc_ir_chainref *chains; /* chain c (1-based in the flag) is segs[first..] */
   int nchains;

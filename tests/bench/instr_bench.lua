@@ -105,6 +105,28 @@ if opts.callgrind then
   end
 end
 
+-- Whole suites: `livecov run` on the examples and on the compat project
+-- (busted specs through workers), wall time, both modes interleaved.
+local function abs(p) return (sh("realpath '" .. p .. "'"):gsub("%s+$", "")) end
+local livecov = abs(opts.build .. "/livecov")
+local suites = {
+  { name = "examples", dir = abs(here .. "/../../examples"), args = "--lpath 'src/?.lua'" },
+  { name = "compat project", dir = abs(here .. "/../compat/project"), args = "" },
+}
+local suite_times = {}
+for _, su in ipairs(suites) do suite_times[su.name] = { hook = {}, instrument = {} } end
+for r = 1, opts.rounds do
+  for _, su in ipairs(suites) do
+    for k = 0, 1 do
+      local mode = ((k + r) % 2 == 0) and "hook" or "instrument"
+      local out = sh(string.format("cd '%s' && date +%%s%%N && '%s' run --coverage-mode %s %s >/dev/null 2>&1; date +%%s%%N",
+                                   su.dir, livecov, mode, su.args))
+      local a, b = out:match("^(%d+)%s+(%d+)")
+      if a then table.insert(suite_times[su.name][mode], (tonumber(b) - tonumber(a)) / 1e9) end
+    end
+  end
+end
+
 -- Load-time cost of rewriting, per 1,000 source lines, over the workloads
 -- and the project's own larger Lua file.
 local loads = {}
@@ -190,6 +212,17 @@ if opts.callgrind then
   end
   if #gi > 0 then
     w_(string.format("| **geometric mean** | | | | | %.2fx | %.2fx | %.2fx |", geomean(gi), geomean(gp), geomean(gh)))
+  end
+end
+w_("\n## Whole suites: `livecov run` wall time (medians)\n")
+w_("Process start, worker spawn, the test runtime and the reports included.\n")
+w_("| suite | hook s | instrument s | instrument / hook |")
+w_("|---|---:|---:|---:|")
+for _, su in ipairs(suites) do
+  local t = suite_times[su.name]
+  if #t.hook > 0 and #t.instrument > 0 then
+    local hmed, imed = median(t.hook), median(t.instrument)
+    w_(string.format("| %s | %.3f | %.3f | %.2fx |", su.name, hmed, imed, imed / hmed))
   end
 end
 w_("\n## Load time: compiling, and compiling + rewriting + loading the result\n")

@@ -138,7 +138,8 @@ static const char *rel(const char *dir, const char *path) {
 }
 
 /*
-** Hit counts allowed to differ, with the reason. A user count hook that
+** Hit counts allowed to differ, with the reason (ARCHITECTURE.md, Coverage
+** modes, "Known differences"). A user count hook that
 ** runs Lua code resets Lua's 'oldpc', so in hook mode the line hook fires
 ** again at every instruction where the count hook ran; those extra events
 ** belong to hook mode's own interplay with the user's hook, and the count
@@ -146,6 +147,8 @@ static const char *rel(const char *dir, const char *path) {
 */
 static const struct { const char *name, *lines; } known[] = {
   { "scenario/user_hook", " main.lua:30 main.lua:31 work.lua:4 " },
+  /* a stack overflow comes earlier: frames are larger by the hidden locals */
+  { "corpus/deep_errors", " main.lua:18 " },
 };
 static const char *case_name;
 
