@@ -1,27 +1,35 @@
 /*
 ** lc_instr.c: instrument mode's runtime: loaders that rewrite file-backed
-** chunks, the counter tables, folding counts into the recorder, and the
-** library functions that must not show the rewriter's traces.
+** chunks, the counter tables, folding counts into the recorder, settling
+** what frames counted ahead or hold in registers, and the library
+** functions that must not show the rewriter's traces.
 **
 ** Each rewritten chunk gets a chunk table CT (its hidden upvalue): CT[i] is
 ** the counter table of the i-th prototype (depth first), an array of
-** integers with CT[i][0] = i and CT[i][-1] = the chunk record. A function
-** loads CT[i] into its first hidden local on entry and adds one to a slot
-** per line event.
+** integers with CT[i][0] = i, CT[i][-1] = the chunk record and, after the
+** counters, the state's shared table G (G[1]: frames inside armed chains).
+** A function loads CT[i] into its first hidden local on entry and adds one
+** to a slot per line event; loops without calls count in hidden locals.
 **
 ** What the user can see stays as without coverage: the loaders behave as
 ** the ones they replace (same results, same error messages); debug.getinfo
 ** reports the original upvalue count; debug.getlocal/setlocal skip the
 ** hidden locals; debug.getupvalue & co. do not see the hidden upvalue;
-** string.dump writes the original function.
+** string.dump writes the original function; code run by a user's hook or a
+** collection's finalizers is not counted, as the line hook does not see it.
 **
-** Abort fixups: a multi-line call whose last argument is a call, as in
-** f(a,\n g()), counts its line events before it starts (lc_instr_rewrite.h,
-** "chain"). When a frame dies inside such a chain, the events not reached
-** are taken back. Frames die by errors (seen by the message handler that
-** the replaced pcall/xpcall install, and by coroutine.resume/wrap on a
-** coroutine that failed), by coroutine.close of a suspended coroutine, and
-** by os.exit (lc_instr_abandon).
+** Settling ("fixups"): a multi-line call whose last argument is a call,
+** as in f(a,\n g()), counts its line events before it starts (a "chain");
+** a loop counting in registers adds them up on the way out. A frame that
+** dies inside a chain takes back the events not reached and adds what its
+** loop registers hold. Frames die by errors (seen by the message handler
+** that the replaced pcall/xpcall install, and by coroutine.resume/wrap on
+** a coroutine that failed), by coroutine.close of a suspended coroutine, by
+** a coroutine never resumed again (tracked, settled when collected or at
+** detach) and by os.exit (lc_instr_abandon).
+**
+** A chunk the rewriter cannot handle is counted by a line hook instead
+** (fallback_count), as in hook mode.
 */
 #include "lc_instr.h"
 #include "lc_chunk.h"
