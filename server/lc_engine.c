@@ -823,10 +823,6 @@ static void free_everything(lc_engine *e) {
   free(e->exe);
 }
 
-static void maybe_done(lc_engine *e) {
-  if (e->pool || !uv_is_closing((uv_handle_t *)&e->debounce)) return;
-}
-
 static void on_pool_closed(void *ud) {
   lc_engine *e = ud;
   e->pool = NULL;
@@ -852,7 +848,6 @@ static void on_timer_closed(uv_handle_t *h) {
 }
 
 void lc_engine_close(lc_engine *e, void (*done)(void *), void *ud) {
-  (void)maybe_done;
   e->closing = 1;
   e->closed = done;
   e->closed_ud = ud;

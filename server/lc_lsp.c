@@ -186,23 +186,27 @@ static const char *first_line(const char *msg, char *buf, size_t n) {
 
 /* {====================================================== publishing */
 
+/* The livecov/coverage params of a view (also the livecov/fileCoverage
+   result); 'uri' is stolen. Lines go 1-based -> 0-based here. */
+static json_t *coverage_json(const lc_file_view *v, json_t *uri) {
+  json_t *cov = json_array(), *unc = json_array(), *fail = json_array();
+  for (int i = 0; i < v->ncovered; i++)
+    json_array_append_new(cov, json_pack("[i,I]", v->covered[i].line - 1, (json_int_t)v->covered[i].hits));
+  for (int i = 0; i < v->nuncovered; i++) json_array_append_new(unc, json_integer(v->uncovered[i] - 1));
+  char buf[1024];
+  for (int i = 0; i < v->nfailed; i++)
+    json_array_append_new(fail, json_pack("{s:i, s:s}", "line", v->failed[i].line - 1,
+                                          "message", first_line(v->failed[i].message, buf, sizeof buf)));
+  return json_pack("{s:o, s:o, s:b, s:o, s:o, s:[], s:o}", "uri", uri,
+                   "version", v->version >= 0 ? json_integer(v->version) : json_null(),
+                   "stale", v->stale, "covered", cov, "uncovered", unc, "partial", "failed", fail);
+}
+
 static void publish_file(lsp *s, const char *path) {
   lc_file_view v;
   if (lc_engine_view(s->eng, path, &v) != 0) return;
   const lc_settings *set = lc_engine_settings(s->eng);
-  /* livecov/coverage */
-  json_t *cov = json_array(), *unc = json_array(), *fail = json_array();
-  for (int i = 0; i < v.ncovered; i++)
-    json_array_append_new(cov, json_pack("[i,I]", v.covered[i].line - 1, (json_int_t)v.covered[i].hits));
-  for (int i = 0; i < v.nuncovered; i++) json_array_append_new(unc, json_integer(v.uncovered[i] - 1));
-  char buf[1024];
-  for (int i = 0; i < v.nfailed; i++)
-    json_array_append_new(fail, json_pack("{s:i, s:s}", "line", v.failed[i].line - 1,
-                                          "message", first_line(v.failed[i].message, buf, sizeof buf)));
-  json_t *params = json_pack("{s:o, s:o, s:b, s:o, s:o, s:[], s:o}", "uri", uri_json(path),
-                             "version", v.version >= 0 ? json_integer(v.version) : json_null(),
-                             "stale", v.stale, "covered", cov, "uncovered", unc, "partial", "failed", fail);
-  notify(s, "livecov/coverage", params);
+  notify(s, "livecov/coverage", coverage_json(&v, uri_json(path)));
 
   /* diagnostics: ranges end at the end of the line as the editor has it */
   size_t tlen = 0;
@@ -727,7 +731,7 @@ static json_t *m_code_lens(lsp *s, json_t *p, int *err, char *msg) {
       static const char *marks[] = { "\xe2\x9c\x93 passed", "\xe2\x9c\x97 failed", "\xe2\x9c\x97 error", "\xe2\x80\xa6 pending" };
       char title[128];
       snprintf(title, sizeof title, "%s (%.1f ms)", marks[tr->status], tr->ms);
-      int l0 = lc_engine_unshift(s->eng, path, tr->line) > 0 ? tr->line - 1 : tr->line - 1;
+      int l0 = tr->line - 1;
       json_array_append_new(lenses, json_pack("{s:o, s:{s:s, s:s, s:[o]}}",
         "range", range_json(l0, 0, l0, 0), "command", "title", title,
         "command", "livecov.runFile", "arguments", json_string(uri)));
@@ -786,19 +790,7 @@ static json_t *m_file_coverage(lsp *s, json_t *p, int *err, char *msg) {
   if (!path) { *err = LC_RPC_ERR_INVALID_PARAMS; snprintf(msg, 256, "expected uri"); return NULL; }
   lc_file_view v;
   json_t *res = json_null();
-  if (lc_engine_view(s->eng, path, &v) == 0) {
-    json_t *cov = json_array(), *unc = json_array(), *fail = json_array();
-    char buf[1024];
-    for (int i = 0; i < v.ncovered; i++)
-      json_array_append_new(cov, json_pack("[i,I]", v.covered[i].line - 1, (json_int_t)v.covered[i].hits));
-    for (int i = 0; i < v.nuncovered; i++) json_array_append_new(unc, json_integer(v.uncovered[i] - 1));
-    for (int i = 0; i < v.nfailed; i++)
-      json_array_append_new(fail, json_pack("{s:i, s:s}", "line", v.failed[i].line - 1,
-                            "message", first_line(v.failed[i].message, buf, sizeof buf)));
-    res = json_pack("{s:s, s:o, s:b, s:o, s:o, s:[], s:o}", "uri", uri,
-                    "version", v.version >= 0 ? json_integer(v.version) : json_null(),
-                    "stale", v.stale, "covered", cov, "uncovered", unc, "partial", "failed", fail);
-  }
+  if (lc_engine_view(s->eng, path, &v) == 0) res = coverage_json(&v, json_string(uri));
   free(path);
   return res;
 }
