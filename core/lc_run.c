@@ -223,47 +223,6 @@ static int h_test_discard(lua_State *L) {
   return 0;
 }
 
-/*
-** Global reads of spec code (busted's block environments): the blocks'
-** environments from the current block outwards, then the globals, then the
-** runtime's extras. The same walk as in Lua, but a C function fires no
-** line events: neither the coverage hook nor a user's hook pays for, or
-** sees, the runtime's bookkeeping on every global read.
-** Upvalues: 1 = state table (field "current": the running block),
-** 2 = extras table.
-*/
-static int h_env_index(lua_State *L) {
-  lua_settop(L, 2);                               /* t, k */
-  lua_getfield(L, lua_upvalueindex(1), "current");
-  while (lua_istable(L, -1)) {
-    if (lua_getfield(L, -1, "env") == LUA_TTABLE) {
-      lua_pushvalue(L, 2);
-      lua_gettable(L, -2);
-      if (lua_toboolean(L, -1)) return 1;
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, -1, "parent");
-    lua_remove(L, -2);
-  }
-  lua_pop(L, 1);
-  lua_pushglobaltable(L);
-  lua_pushvalue(L, 2);
-  if (lua_gettable(L, -2) != LUA_TNIL) return 1;
-  lua_pushvalue(L, 2);
-  lua_gettable(L, lua_upvalueindex(2));
-  return 1;
-}
-
-/* host.env_index(state, extras) -> the __index function above */
-static int h_env_index_new(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
-  lua_pushcclosure(L, h_env_index, 2);
-  return 1;
-}
-
 /* os.exit inside a test: let the caller end the process (after it has
    saved what ran so far), or else turn the exit into an error. */
 static int h_exit(lua_State *L) {
@@ -444,8 +403,6 @@ static int run_protected(lua_State *L) {
     { "oom", h_oom }, { NULL, NULL } };
   lua_pushlightuserdata(L, x);
   luaL_setfuncs(L, fns, 1);
-  lua_pushcfunction(L, h_env_index_new);
-  lua_setfield(L, -2, "env_index");
   lua_pushstring(L, x->path);
   lua_setfield(L, -2, "spec");
   lua_pushstring(L, o->root);

@@ -411,8 +411,31 @@ end
 
 local suite = { descriptor = "suite", attributes = {}, env = {}, children = {}, lists = {} }
 local current = suite
-local env_state = { current = suite }   -- 'current' as the C global lookup sees it
 local ctx_stack, ctx_states = {}, {}
+
+-- A global read from spec code walks the running block's environment, its
+-- ancestors' and then _G (busted's getEnv). Each block's env table chains to
+-- its parent's by a metatable __index *table*, ending at _G, so the walk is
+-- done by Lua's VM itself: no function call per global read, which matters
+-- because spec files run their code (and benchmarks) through this lookup.
+local function env_of(el)
+  local env = el.env
+  if not env then env = {} el.env = env end
+  local mt = dgetmetatable(env)
+  if not mt then mt = {} dsetmetatable(env, mt) end
+  if rawget(mt, "__index") == nil then
+    mt.__index = el.parent and env_of(el.parent) or _G
+  end
+  return env
+end
+
+-- busted reads a block's env as 'env[key] or <parents> or _G[key]', so a
+-- global set to false in a block reads as its parents' value; storing nil
+-- for false keeps that rule with a plain table walk.
+local function env_set(env, k, v)
+  if v == false then v = nil end
+  env[k] = v
+end
 
 local function save_globals()
   local g = {}
@@ -439,15 +462,13 @@ local function unwrap(el, levels)
     target = target.parent
     if not target then break end
   end
-  el.env = el.env or {}
-  setmetatable(el.env, { __newindex = function(_, k, v)
+  dgetmetatable(env_of(el)).__newindex = function(_, k, v)
     if not target then
       _G[k] = v
     else
-      target.env = target.env or {}
-      target.env[k] = v
+      env_set(env_of(target), k, v)
     end
-  end })
+  end
 end
 
 local function push_state(el)
@@ -468,34 +489,37 @@ local function pop_state(el)
   if state then restore_globals(state) end
 end
 
+-- The environment of every spec-file function: always empty itself, its
+-- __index follows the running block (set on each push and pop).
+local extras = {}
+local spec_mt = {
+  __newindex = function(_, k, v) env_set(env_of(current), k, v) end,
+}
+local spec_env = setmetatable({}, spec_mt)
+
+local function ctx_enter(el)
+  current = el
+  spec_mt.__index = env_of(el)
+  -- livecov's own extras (expect) sit at the chain's root, below the
+  -- blocks' envs, and step aside for a project's global of the same name
+  -- (checked again on each block, so a helper or module defining one wins)
+  for k, v in next, extras do
+    if rawget(_G, k) == nil then rawset(suite.env, k, v) else rawset(suite.env, k, nil) end
+  end
+end
+
 local function ctx_push(el)
   if el ~= current then push_state(el) end
   ctx_stack[#ctx_stack + 1] = current
-  current = el
-  env_state.current = el
+  ctx_enter(el)
 end
 
 local function ctx_pop()
   local el = current
-  current = tremove(ctx_stack)
-  env_state.current = current
-  if current ~= el then pop_state(el) end
+  local outer = tremove(ctx_stack)
+  if outer ~= el then pop_state(el) end
+  ctx_enter(outer)
 end
-
--- Global lookups from spec code: the blocks' environments innermost first,
--- then the real globals; livecov's own extras (expect) come last so that
--- they never shadow a project's global of the same name.
-local extras = {}
-local spec_env = setmetatable({}, {
-  -- the walk is host.env_index (C): innermost block's env outwards, then
-  -- _G, then extras; no line events for the runtime on each global read
-  __index = host.env_index(env_state, extras),
-  __newindex = function(_, k, v)
-    local el = current
-    el.env = el.env or {}
-    el.env[k] = v
-  end,
-})
 
 -- }======================================================================
 
