@@ -747,6 +747,12 @@ static int auxstatus(lua_State *L, lua_State *co) {
   }
 }
 
+/* The coroutine being resumed (innermost), for lc_run_interrupt: a signal
+   handler may set a hook on it while it runs, never after. */
+static lua_State *volatile resumed;
+
+lua_State *lc_instr_resumed(void) { return resumed; }
+
 static int auxresume(lua_State *L, lua_State *co, int narg) {
   int status, nres;
   if (!lua_checkstack(co, narg)) {
@@ -755,7 +761,10 @@ static int auxresume(lua_State *L, lua_State *co, int narg) {
   }
   lua_xmove(L, co, narg);
   int depth = nocount_depth(L);
+  lua_State *outer = resumed;
+  resumed = co;
   status = lua_resume(co, L, narg, &nres);
+  resumed = outer;
   if (status == LUA_OK || status == LUA_YIELD) {
     if (!lua_checkstack(L, nres + 1)) {
       lua_pop(co, nres);

@@ -54,4 +54,8 @@ int lc_instr_skipped(const lc_instr *in, const char **first_reason);
    as attach's loaders do; 0, or -1 when it is left as it was. */
 int lc_instr_function(lc_instr *in, lua_State *L);
 
+/* The coroutine that the replaced coroutine.resume/wrap is running now
+   (innermost), or NULL. Async-signal-safe to read. */
+lua_State *lc_instr_resumed(void);
+
 #endif

@@ -29,6 +29,7 @@ typedef struct run_ctx {
   char **reads;               /* files reported through on_read */
   int nreads, capreads;
   char *running;              /* name of the test in progress, or NULL */
+  double t0;                  /* when it started (ms) */
 } run_ctx;
 
 const char *lc_status_name(lc_status s) {
@@ -122,9 +123,16 @@ static int h_oom(lua_State *L) {
   return 1;
 }
 
+/* registry: the running test's draft record (host.test_begin's 2nd argument) */
+static const char draft_key = 'd';
+
 static int h_test_begin(lua_State *L) {
   run_ctx *x = ctx_of(L);
   const char *name = luaL_optstring(L, 1, "");
+  lua_settop(L, 2);
+  if (!lua_istable(L, 2)) { lua_pushnil(L); lua_replace(L, 2); }
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &draft_key);
+  x->t0 = now_ms();
   free(x->running);
   x->running = strdup(name);
   if (x->o->on_test_start) x->o->on_test_start(x->o->ud, name);
@@ -223,27 +231,27 @@ static int h_test_discard(lua_State *L) {
   return 0;
 }
 
-/* os.exit inside a test: let the caller end the process (after it has
-   saved what ran so far), or else turn the exit into an error. */
-static int h_exit(lua_State *L) {
-  run_ctx *x = ctx_of(L);
-  int code;
-  if (lua_isboolean(L, 1)) code = lua_toboolean(L, 1) ? 0 : 1;
-  else code = (int)luaL_optinteger(L, 1, 0);
+/*
+** The running test ends here without returning (os.exit, or a stop): settle
+** the counts of the frames that end, and hand the caller an error result
+** with the first project frame from stack level 'level' on.
+*/
+static void report_end(lua_State *L, run_ctx *x, int level, const char *msg, int code) {
   lc_instr_abandon(x->instr, L);        /* counts of frames that end here */
   if (x->o->on_exit_result) {
-    char msg[64], file[PATH_MAX];
+    char file[PATH_MAX];
+    const char *pathbuf[64];
     lc_test_result r;
     memset(&r, 0, sizeof r);
-    snprintf(msg, sizeof msg, "os.exit(%d) called", code);
     r.name = x->running ? x->running : x->path;
     r.path = (const char **)&r.name;
     r.npath = 1;
     r.file = x->path;
     r.status = LC_ERROR;
     r.message = msg;
+    r.ms = x->running ? now_ms() - x->t0 : 0;
     lua_Debug ar;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    for (; lua_getstack(L, level, &ar); level++) {
       if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || ar.source[0] != '@') continue;
       const char *src = ar.source + 1;
       char joined[PATH_MAX];
@@ -257,12 +265,78 @@ static int h_exit(lua_State *L) {
       }
       break;
     }
+    /* the runtime's draft: the test's path, line and kind (its strings
+       stay alive in the registry while the caller runs) */
+    if (x->running && lua_checkstack(L, 4)
+        && lua_rawgetp(L, LUA_REGISTRYINDEX, &draft_key) == LUA_TTABLE) {
+      int d = lua_gettop(L);
+      r.line = (int)field_int(L, d, "line");
+      r.kind = field_str(L, d, "kind");
+      if (lua_getfield(L, d, "path") == LUA_TTABLE) {
+        int n = 0;
+        for (lua_Integer i = 1; i <= luaL_len(L, -1) && n < 64; i++) {
+          lua_rawgeti(L, -1, i);
+          if (lua_isstring(L, -1)) pathbuf[n++] = lua_tostring(L, -1);
+          lua_pop(L, 1);
+        }
+        r.path = pathbuf;
+        r.npath = n;
+      }
+    }
+    lc_cov_point *pts = NULL;
+    if (x->running && x->o->per_test) {
+      r.npoints = lc_cov_test_end(x->cov, &pts);
+      if (r.npoints < 0) r.npoints = 0;
+      r.points = pts;
+    }
     x->o->on_exit_result(x->o->ud, &r, code);
-  } else if (x->o->on_exit) {
+    free(pts);
+  } else if (x->o->on_exit && code != LC_RUN_STOPPED) {
     x->o->on_exit(x->o->ud, code);
   }
-  return luaL_error(L, "os.exit(%d) called", code);
 }
+
+/* os.exit inside a test: let the caller end the process (after it has
+   saved what ran so far), or else turn the exit into an error. */
+static int h_exit(lua_State *L) {
+  run_ctx *x = ctx_of(L);
+  int code;
+  if (lua_isboolean(L, 1)) code = lua_toboolean(L, 1) ? 0 : 1;
+  else code = (int)luaL_optinteger(L, 1, 0);
+  char msg[64];
+  snprintf(msg, sizeof msg, "os.exit(%d) called", code);
+  report_end(L, x, 1, msg, code);
+  return luaL_error(L, "%s", msg);
+}
+
+/* {====================================================== interrupt */
+
+/* The file in progress, for lc_run_interrupt: a process runs one at a time
+   (a worker), and a signal handler has no other way to reach it. */
+static run_ctx *volatile running_ctx;
+static lua_State *volatile running_L;
+
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  run_ctx *x = running_ctx;
+  lua_sethook(L, NULL, 0, 0);
+  if (!x) return;
+  const char *msg = x->o->stop_message ? x->o->stop_message : "stopped";
+  report_end(L, x, 0, msg, LC_RUN_STOPPED);   /* level 0: the hooked function */
+  luaL_error(L, "%s", msg);
+}
+
+int lc_run_interrupt(void) {
+  lua_State *L = running_L;
+  if (!L) return 0;
+  const int mask = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  lua_sethook(L, stop_hook, mask, 1);
+  lua_State *co = lc_instr_resumed();
+  if (co) lua_sethook(co, stop_hook, mask, 1);
+  return 1;
+}
+
+/* }====================================================== */
 
 /* {====================================================== files read */
 
@@ -456,6 +530,8 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
     lua_close(L);
     return -1;
   }
+  running_ctx = &x;
+  running_L = L;
   lua_pushcfunction(L, traceback);
   lua_pushcfunction(L, run_protected);
   lua_pushlightuserdata(L, &x);
@@ -472,6 +548,8 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
     sum->error++;
     if (o->on_test) o->on_test(o->ud, &r);
   }
+  running_L = NULL;
+  running_ctx = NULL;
   sum->oom = x.oom;
   if (x.instr) lc_instr_detach(x.instr, L);
   else lc_cov_detach(cov, L);

@@ -87,6 +87,10 @@ typedef struct lc_run_opts {
      not called): an error "os.exit(N) called" in the running test, with the
      file and line of the call. */
   void (*on_exit_result)(void *ud, const lc_test_result *r, int code);
+  /* (code is LC_RUN_STOPPED after lc_run_interrupt.) */
+  /* The message of the error a lc_run_interrupt() stop reports ("timed
+     out after 5 s"); NULL for "stopped". */
+  const char *stop_message;
   /* A file under the root was opened for reading (io.open, io.lines):
      its real absolute path, once per path and run. */
   void (*on_read)(void *ud, const char *path);
@@ -106,5 +110,17 @@ typedef struct lc_run_summary {
 */
 int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
                 lc_run_summary *sum);
+
+/*
+** Async-signal-safe: asks the lc_run_file running in this process to stop
+** at the next instruction of Lua code it runs (on the main thread, or in
+** instrument mode also in the coroutine being resumed): the running test
+** ends as an error with o->stop_message and the line it was at, reported
+** through on_exit_result with code LC_RUN_STOPPED, so that a caller that
+** ends the process there keeps the coverage gathered so far. Does nothing
+** (returns 0) when no file is running. Code stuck in C never gets there.
+*/
+#define LC_RUN_STOPPED (-1)
+int lc_run_interrupt(void);
 
 #endif

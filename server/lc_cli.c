@@ -632,6 +632,8 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   snprintf(num, sizeof num, "%lu", mem_mb * 1024ul * 1024ul);
   wok |= lc_strv_push(&wargs, "--mem-limit") | lc_strv_push(&wargs, num);
   wok |= lc_strv_push(&wargs, "--per-test");
+  snprintf(num, sizeof num, "%u", c.timeout_ms);
+  wok |= lc_strv_push(&wargs, "--timeout-ms") | lc_strv_push(&wargs, num);
   if (!strcmp(covmode, "instrument")) {
     char why[256];
     if (lc_instr_supported(why, sizeof why))

@@ -515,9 +515,11 @@ static void on_job(lc_pool *p, lc_job *job, void *ud) {
 }
 
 static int build_args(lc_engine *e, lc_strv *a) {
-  char num[32];
+  char num[32], ms[32];
   snprintf(num, sizeof num, "%llu", (unsigned long long)e->set.memory_mb * 1024ull * 1024ull);
+  snprintf(ms, sizeof ms, "%u", e->set.timeout_ms);
   const char *fixed[] = { "--root", e->proj.root, "--mem-limit", num, "--per-test",
+                          "--timeout-ms", ms,
                           "--lpath", e->conf.lpath ? e->conf.lpath : default_lpath };
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     if (lc_strv_push(a, fixed[i])) return -1;

@@ -207,9 +207,23 @@ static void on_err(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   }
 }
 
+/* How long a worker told to stop gets to report where it was and save its
+   coverage before it is killed. */
+#define STOP_GRACE_MS 1000
+
+/* The time limit: SIGTERM first (the worker stops its test at the current
+   line and flushes what it recorded), SIGKILL if it is stuck where Lua
+   cannot stop it (in C code). */
 static void on_timeout(uv_timer_t *t) {
   lc_job *j = t->data;
   if (j->res) j->res->timed_out = 1;
+  if (!j->stopping_) {
+    j->stopping_ = 1;
+    if (uv_process_kill(&j->proc_, SIGTERM) == 0) {
+      uv_timer_start(t, on_timeout, STOP_GRACE_MS, 0);
+      return;
+    }
+  }
   uv_process_kill(&j->proc_, SIGKILL);
 }
 

@@ -34,6 +34,7 @@ typedef struct lc_job {
   uv_timer_t timer_;
   uv_pipe_t job_;           /* spare workers: the job goes down this pipe */
   int spare_;               /* a spare waiting for its job: never reported */
+  int stopping_;            /* asked to stop (SIGTERM); SIGKILL when the grace ends */
   int open_, pending_, started_;
   void *dec_;
   char *errbuf_;

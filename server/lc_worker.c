@@ -4,9 +4,11 @@
 **            [--tag T]... [--exclude-tag T]... [--filter P]... [--filter-out P]...
 **            [--shuffle] [--seed N] [--sort] [--lazy] [--no-auto-insulate]
 **            [--no-keep-going] [--list] [--per-test] [--mem-limit BYTES]
-**            [--coverage-mode hook|instrument]
+**            [--coverage-mode hook|instrument] [--timeout-ms N]
 ** Its stdin is empty (/dev/null); its stdout is captured per test and sent
-** with each test's record.
+** with each test's record. SIGTERM (the pool's time limit) stops the running
+** test at its current line: it is reported as timed out there, and the
+** coverage gathered so far is sent before the process ends.
 */
 #include "lc_worker.h"
 #include "lc_run.h"
@@ -14,6 +16,7 @@
 #include "lc_wire.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +97,12 @@ static void on_exit_cb(void *ud, const lc_test_result *r, int code) {
   free(out);
   emit(lc_wire_cov(w->cov));
   emit(lc_wire_end());
-  _exit(code == 0 ? 0 : 3);
+  _exit(code == 0 ? 0 : 3);     /* LC_RUN_STOPPED too: 3 */
+}
+
+static void on_sigterm(int sig) {
+  (void)sig;
+  lc_run_interrupt();
 }
 
 #define MAXLIST 64
@@ -183,6 +191,7 @@ int lc_worker_main(int argc, char **argv) {
   o.mem_limit = (size_t)1 << 30;
   o.coverage_mode = LC_COVERAGE_INSTRUMENT;   /* the default, when this Lua allows it */
   int mode_given = 0;
+  unsigned long timeout_ms = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
@@ -208,6 +217,7 @@ int lc_worker_main(int argc, char **argv) {
     else if (!strcmp(a, "--overlay")) bad = add_overlay(v);
     else if (!strcmp(a, "--seed")) o.seed = strtol(v, NULL, 10);
     else if (!strcmp(a, "--mem-limit")) o.mem_limit = (size_t)strtoull(v, NULL, 10);
+    else if (!strcmp(a, "--timeout-ms")) timeout_ms = strtoul(v, NULL, 10);
     else if (!strcmp(a, "--coverage-mode")) {
       mode_given = 1;
       if (!strcmp(v, "hook")) o.coverage_mode = LC_COVERAGE_HOOK;
@@ -253,6 +263,16 @@ int lc_worker_main(int argc, char **argv) {
   o.on_exit_result = on_exit_cb;
   o.on_read = on_read;
   o.ud = &w;
+  /* the same words as lc_specres_close's, for a worker that cannot stop */
+  char stop_msg[64];
+  snprintf(stop_msg, sizeof stop_msg, "timed out after %g s", (double)timeout_ms / 1000.0);
+  if (timeout_ms) o.stop_message = stop_msg;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigterm;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGTERM, &sa, NULL) != 0)
+    fprintf(stderr, "livecov worker: SIGTERM handler: %s\n", strerror(errno));
   lc_run_summary sum;
   int rc = lc_run_file(&o, spec, w.cov, &sum);
   if (rc != 0) fprintf(stderr, "livecov worker: cannot create a Lua state\n");

@@ -578,9 +578,11 @@ local function emit(r)
   host.test_end(r)
 end
 
-local function window_open(name)
+-- 'el' gives the host the record to report should the test never end
+-- (os.exit, the time limit).
+local function window_open(name, el)
   window = { t0 = host.now() }
-  host.test_begin(name)
+  host.test_begin(name, record_of(el, "error"))
 end
 
 -- The test's own record takes the window's coverage, output and time; any
@@ -797,7 +799,7 @@ local function block_execute(descriptor, el)
   end)
   local status, info
   if descriptor == "file" then
-    window_open(chunkname)
+    window_open(chunkname, el)
     status, info = safe(descriptor, el.run, el)
     if nregistered == 0 then
       -- a plain script: one test, named after the file
@@ -842,7 +844,7 @@ end
 
 executors.it = function(el)
   local parent = el.parent
-  window_open(tconcat(names_of(el), " "))
+  window_open(tconcat(names_of(el), " "), el)
   if opts.list then
     report_test_end(el, "success")
     window_close()

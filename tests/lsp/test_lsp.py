@@ -320,7 +320,9 @@ class Malformed(unittest.TestCase):
 
 class Sandbox(ServerCase):
     extra_files = {
-        "spec/loop_spec.lua": 'describe("loop", function() it("spins", function() while true do end end) end)\n',
+        "src/spin.lua": "local M = {}\nfunction M.spin()\n  local n = 0\n  while true do n = n + 1 end\nend\nreturn M\n",
+        "spec/loop_spec.lua": 'local spin = require("spin")\n'
+                              'describe("loop", function() it("spins", function() spin.spin() end) end)\n',
         "spec/exit_spec.lua": 'describe("exit", function() it("exits", function() os.exit(3) end) end)\n',
     }
     options = {"timeoutMs": 4000}
@@ -329,6 +331,13 @@ class Sandbox(ServerCase):
         d = self.last("textDocument/publishDiagnostics", self.uri("spec/loop_spec.lua"))["diagnostics"]
         self.assertEqual(len(d), 1)
         self.assertIn("timed out after 4 s", d[0]["message"])
+        # stopped where it spun: the loop's line, with the coverage it gathered
+        d = self.last("textDocument/publishDiagnostics", self.uri("src/spin.lua"))["diagnostics"]
+        self.assertEqual([(x["range"]["start"]["line"], x["message"]) for x in d],
+                         [(3, "timed out after 4 s")])
+        cov = self.last("livecov/coverage", self.uri("src/spin.lua"))
+        self.assertEqual([l for l, _ in cov["covered"]], [0, 1, 2, 3, 4, 5])
+        self.assertEqual(cov["uncovered"], [])
         d = self.last("textDocument/publishDiagnostics", self.uri("spec/exit_spec.lua"))["diagnostics"]
         self.assertEqual([x["message"] for x in d], ["os.exit(3) called"])
         logs = [p["message"] for p in self.client.notifications("window/logMessage")]
@@ -350,7 +359,9 @@ class Sandbox(ServerCase):
 
 class Cancel(ServerCase):
     extra_files = {
-        "spec/loop_spec.lua": 'describe("loop", function() it("spins", function() while true do end end) end)\n',
+        "src/spin.lua": "local M = {}\nfunction M.spin()\n  local n = 0\n  while true do n = n + 1 end\nend\nreturn M\n",
+        "spec/loop_spec.lua": 'local spin = require("spin")\n'
+                              'describe("loop", function() it("spins", function() spin.spin() end) end)\n',
     }
     options = {"timeoutMs": 60000}
 
