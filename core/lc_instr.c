@@ -72,6 +72,11 @@ struct lc_instr {
   char reason[200];
   int nocount;                /* inside user hooks / garbage collection */
   lua_CFunction traceback;    /* the state's original debug.traceback */
+  /* xpcall handlers running through the wrapper's tail call: their frames
+     say "tail call" where plain Lua's do not; debug.getinfo and
+     debug.traceback hide that (see "protected calls") */
+  struct hmark { const void *thread, *fn; int depth; } marks[8];
+  int nmarks;
   struct fbchunk {            /* chunks left unrewritten: the line hook counts them */
     const void *src;
     char *path;
@@ -93,6 +98,8 @@ static int proto_index(lua_State *L, int idx, int *nups);
 static void settle_threads(lua_State *L, int hard);
 static int user_mask(lua_State *L, lua_State *L1);
 static void set_user_mask(lua_State *L, lua_State *L1, int mask);
+static void unmark(lc_instr *in, lua_State *L);
+static lua_State *getthread(lua_State *L, int *arg);
 
 /* {====================================================== rewriting a chunk */
 
@@ -623,6 +630,7 @@ static int pcall_k(lua_State *L, int status, lua_KContext ctx) {
   if (status != LUA_OK && status != LUA_YIELD) {
     lc_instr *in = state_instr(L);
     if (in) nocount_restore(in, L, (int)(ctx >> 2));
+    unmark(in, L);
     lua_pushboolean(L, 0);
     lua_pushvalue(L, -2);
     return 2;
@@ -666,9 +674,123 @@ static int on_error_tb(lua_State *L) {
   return 1;
 }
 
-static int walk_here(lua_State *L) {        /* the wrapper's walk() */
+/* The number of frames of 'L' (levels 0 .. n-1), as lauxlib's lastlevel:
+   lua_getstack is linear in the level, so search. */
+static int stack_depth(lua_State *L) {
+  lua_Debug ar;
+  int lo = 0, hi = 1;
+  if (!lua_getstack(L, 0, &ar)) return 0;
+  while (lua_getstack(L, hi, &ar)) { lo = hi; hi *= 2; }
+  while (lo + 1 < hi) {
+    int m = lo + (hi - lo) / 2;
+    if (lua_getstack(L, m, &ar)) lo = m; else hi = m;
+  }
+  return lo + 1;
+}
+
+/* The wrapper's walk(h): settles the erring frames, then notes that the
+   wrapper's frame (level 1 here; counted from the bottom, which the tail
+   call keeps) is about to become h's. */
+static int walk_here(lua_State *L) {
   walk(L, 1, i_pcall, i_xpcall);
+  lc_instr *in = state_instr(L);
+  if (in && in->nmarks < (int)(sizeof in->marks / sizeof *in->marks)) {
+    struct hmark *m = &in->marks[in->nmarks++];
+    m->thread = L;
+    m->fn = lua_topointer(L, 1);
+    m->depth = stack_depth(L) - 2;
+  }
   return 0;
+}
+
+/* Frame 'level' of 'L1' (whose frame count is 'n') is an xpcall handler's
+   that plain Lua would not show as a tail call. */
+static int is_marked(lc_instr *in, lua_State *L1, int n, int level) {
+  lua_Debug ar;
+  for (int i = 0; i < in->nmarks; i++) {
+    const struct hmark *m = &in->marks[i];
+    if (m->thread != L1 || n - 1 - level != m->depth) continue;
+    if (!lua_getstack(L1, level, &ar) || !lua_getinfo(L1, "ft", &ar)) return 0;
+    const void *fn = lua_topointer(L1, -1);
+    lua_pop(L1, 1);
+    return ar.istailcall && fn == m->fn;
+  }
+  return 0;
+}
+
+/* An error reached the xpcall at level 0 of 'L': its handlers are done. */
+static void unmark(lc_instr *in, lua_State *L) {
+  if (!in || !in->nmarks) return;
+  int top = stack_depth(L) - 1, k = 0;
+  for (int i = 0; i < in->nmarks; i++)
+    if (in->marks[i].thread != L || in->marks[i].depth <= top) in->marks[k++] = in->marks[i];
+  in->nmarks = k;
+}
+
+/*
+** debug.traceback ([thread,] [msg [, level]]): ldblib.c's, then without the
+** "(...tail calls...)" line of a marked handler frame. The lines follow
+** luaL_traceback's layout: per shown level one line, plus one after a tail
+** call; with more than LEVELS1 + LEVELS2 levels, the first 10, a "skipping"
+** line, the last 11.
+*/
+#define TB_LEVELS1 10
+#define TB_LEVELS2 11
+static const char tailmark[] = "\n\t(...tail calls...)";
+
+static int i_traceback(lua_State *L) {
+  int arg;
+  lua_State *L1 = getthread(L, &arg);
+  size_t msglen = 0;
+  const char *msg = lua_tolstring(L, arg + 1, &msglen);
+  if (msg == NULL && !lua_isnoneornil(L, arg + 1)) {
+    lua_pushvalue(L, arg + 1);
+    return 1;
+  }
+  int level = (int)luaL_optinteger(L, arg + 2, (L == L1) ? 1 : 0);
+  lc_instr *in = state_instr(L);
+  int n = (in && in->nmarks) ? stack_depth(L1) : 0;
+  luaL_traceback(L, L1, msg, level);
+  if (n == 0 || level < 0) return 1;
+  /* which lines (counted after the header) are markers to drop */
+  int drop[8], ndrop = 0, line = 0;
+  int last = n - 1, limit = (last - level > TB_LEVELS1 + TB_LEVELS2) ? TB_LEVELS1 : -1;
+  lua_Debug ar;
+  for (int lv = level; lv <= last && ndrop < 8; lv++) {
+    if (limit-- == 0) {
+      line++;                                   /* the "skipping" line */
+      lv = last - TB_LEVELS2;                   /* the loop's ++ makes it the first of the last 11 */
+      continue;
+    }
+    line++;
+    if (!lua_getstack(L1, lv, &ar) || !lua_getinfo(L1, "t", &ar)) break;
+    if (ar.istailcall) {
+      line++;                                   /* its marker line */
+      if (is_marked(in, L1, n, lv)) drop[ndrop++] = line;
+    }
+  }
+  if (ndrop == 0) return 1;
+  size_t len;
+  const char *tb = lua_tolstring(L, -1, &len);
+  /* line 0 is "stack traceback:", after the message and its newline; each
+     later line starts with "\n\t" */
+  const char *p = tb + (msg ? msglen + 1 : 0), *end = tb + len;
+  if (p > end) return 1;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addlstring(&b, tb, (size_t)(p - tb));
+  for (int ln = 0, d = 0; p < end; ln++) {
+    const char *nl = strstr(p + 1, "\n\t");
+    if (!nl) nl = end;
+    while (d < ndrop && drop[d] < ln) d++;
+    int is_drop = d < ndrop && drop[d] == ln && (size_t)(nl - p) == sizeof tailmark - 1
+                  && memcmp(p, tailmark, sizeof tailmark - 1) == 0;
+    if (!is_drop) luaL_addlstring(&b, p, (size_t)(nl - p));
+    p = nl;
+  }
+  luaL_pushresult(&b);
+  lua_remove(L, -2);                            /* luaL_traceback's string */
+  return 1;
 }
 
 static const char wrappers_key = 'w';       /* registry: { factory, cache } */
@@ -677,7 +799,7 @@ static const char wrapper_src[] =
   "local walk = ...\n"
   "return function(h)\n"
   "  return function(e)\n"
-  "    walk()\n"
+  "    walk(h)\n"
   "    return h(e)\n"
   "  end\n"
   "end\n";
@@ -685,7 +807,8 @@ static const char wrapper_src[] =
 /* Replaces the handler at index 2 by the one xpcall installs. */
 static void xpcall_handler(lua_State *L) {
   lc_instr *in = state_instr(L);
-  if (in && in->traceback && lua_tocfunction(L, 2) == in->traceback) {
+  lua_CFunction h = lua_tocfunction(L, 2);
+  if (in && in->traceback && (h == in->traceback || h == i_traceback)) {
     lua_pushcfunction(L, on_error_tb);
     lua_replace(L, 2);
     return;
@@ -1370,14 +1493,15 @@ static int i_getinfo(lua_State *L) {
   const char *options = luaL_optstring(L, arg + 2, "flnSrtu");
   checkstack(L, L1, 4);
   luaL_argcheck(L, options[0] != '>', arg + 2, "invalid option '>'");
-  int hidden = 0, nups;
+  int hidden = 0, nups, level = -1;
   if (lua_isfunction(L, arg + 1)) {
     hidden = strchr(options, 'u') && is_rewritten(L, arg + 1, &nups);
     options = lua_pushfstring(L, ">%s", options);
     lua_pushvalue(L, arg + 1);
     lua_xmove(L, L1, 1);
   } else {
-    if (!lua_getstack(L1, (int)luaL_checkinteger(L, arg + 1), &ar)) {
+    level = (int)luaL_checkinteger(L, arg + 1);
+    if (!lua_getstack(L1, level, &ar)) {
       luaL_pushfail(L);
       return 1;
     }
@@ -1411,7 +1535,15 @@ static int i_getinfo(lua_State *L) {
     settabsi(L, "ftransfer", ar.ftransfer);
     settabsi(L, "ntransfer", ar.ntransfer);
   }
-  if (strchr(options, 't')) settabsb(L, "istailcall", ar.istailcall);
+  if (strchr(options, 't')) {
+    int tail = ar.istailcall;
+    lc_instr *in = state_instr(L);
+    if (tail && level >= 0 && in && in->nmarks) {
+      int n = stack_depth(L1);
+      tail = !is_marked(in, L1, n, level);
+    }
+    settabsb(L, "istailcall", tail);
+  }
   if (strchr(options, 'L')) move_into(L, L1, "activelines");
   if (strchr(options, 'f')) move_into(L, L1, "func");
   return 1;
@@ -1709,7 +1841,8 @@ static int install(lua_State *L) {
     { "getinfo", i_getinfo }, { "getlocal", i_getlocal }, { "setlocal", i_setlocal },
     { "getupvalue", i_getupvalue }, { "setupvalue", i_setupvalue },
     { "upvalueid", i_upvalueid }, { "upvaluejoin", i_upvaluejoin },
-    { "sethook", i_sethook }, { "gethook", i_gethook }, { NULL, NULL } };
+    { "sethook", i_sethook }, { "gethook", i_gethook }, { "traceback", i_traceback },
+    { NULL, NULL } };
   luaL_setfuncs(L, dbg, 0);
   lua_pop(L, 1);
   return 0;

@@ -84,3 +84,28 @@ end))
 print(xpcall(function() error("tb1") end, function(e) return cut(debug.traceback(e, 2)) end))
 print(xpcall(function() error("in handler") end, function(e) error("again", 0) end))
 print(xpcall(function() return 1, 2 end, print))
+-- a handler's own frame (level 1): no tail call in plain Lua
+print(xpcall(function() error("tb level 1") end, function(e) return cut(debug.traceback(e)) end))
+print(xpcall(function() error("tail?") end, function(e)
+  local i = debug.getinfo(1, "t")
+  return e .. " " .. tostring(i.istailcall)
+end))
+-- a real tail call inside a handler keeps its marker
+local function tb_tail(e) return cut(debug.traceback(e)) end
+print(xpcall(function() error("tail in handler") end, function(e) return tb_tail(e) end))
+-- a handler of a handler's own xpcall
+print(xpcall(function() error("outer") end, function(e)
+  local _, inner = xpcall(function() error("inner") end, function(e2) return cut(debug.traceback(e2)) end)
+  return e .. " | " .. inner .. " | " .. cut(debug.traceback("after"))
+end))
+-- deep: luaL_traceback skips the middle levels (in a coroutine, whose
+-- stack is the same under every host)
+local function deep(n) if n == 0 then error("deep end") end return (deep(n - 1)) end
+for _, depth in ipairs({ 3, 15, 40 }) do
+  print(coroutine.resume(coroutine.create(function()
+    return xpcall(deep, function(e) return debug.traceback(e) end, depth)
+  end)))
+end
+-- after the handlers are gone, the same depth is a plain frame again
+local function after() return debug.getinfo(1, "t").istailcall end
+print(pcall(after))
