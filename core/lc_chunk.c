@@ -267,3 +267,41 @@ const char *lc_chunk_strerror(int err) {
     default: return "unknown error";
   }
 }
+
+/* {====================================================== dumping */
+
+typedef struct dumpbuf {
+  unsigned char *p;
+  size_t n, cap;
+  int oom;
+} dumpbuf;
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud) {
+  (void)L;
+  dumpbuf *b = ud;
+  if (b->n + sz > b->cap) {
+    size_t ncap = b->cap ? b->cap : 4096;
+    while (ncap < b->n + sz) ncap *= 2;
+    unsigned char *np = realloc(b->p, ncap);
+    if (!np) { b->oom = 1; return 1; }
+    b->p = np;
+    b->cap = ncap;
+  }
+  memcpy(b->p + b->n, p, sz);
+  b->n += sz;
+  return 0;
+}
+
+int lc_chunk_dump(lua_State *L, int strip, unsigned char **out, size_t *size) {
+  dumpbuf b = { NULL, 0, 0, 0 };
+  int st = lua_dump(L, dump_writer, &b, strip);
+  if (b.oom || st != 0) {
+    free(b.p);
+    return b.oom ? LC_CHUNK_ENOMEM : LC_CHUNK_EHEADER;
+  }
+  *out = b.p;
+  *size = b.n;
+  return LC_CHUNK_OK;
+}
+
+/* }====================================================== */

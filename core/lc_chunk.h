@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <lua.h>
 
 /* One function prototype, as found in the chunk. Owned by its lc_chunk. */
 typedef struct lc_proto {
@@ -41,6 +42,13 @@ typedef struct lc_chunk {
 int lc_chunk_parse(const void *buf, size_t size, lc_chunk *out);
 void lc_chunk_free(lc_chunk *c);
 const char *lc_chunk_strerror(int err);
+
+/*
+** lua_dump of the function on top of L's stack (left there) into a malloc'd
+** buffer: '*out' (the caller frees it) and '*size'. Returns LC_CHUNK_OK,
+** LC_CHUNK_ENOMEM, or LC_CHUNK_EHEADER when it is not a Lua function.
+*/
+int lc_chunk_dump(lua_State *L, int strip, unsigned char **out, size_t *size);
 
 /* Checks only the header: 1 if this build of livecov reads this Lua's chunks. */
 int lc_chunk_header_ok(const void *buf, size_t size);

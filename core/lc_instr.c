@@ -103,22 +103,6 @@ static lua_State *getthread(lua_State *L, int *arg);
 
 /* {====================================================== rewriting a chunk */
 
-static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud) {
-  (void)L;
-  ic_buf *b = ud;
-  if (b->n + sz > b->cap) {
-    size_t ncap = b->cap ? b->cap : 4096;
-    while (ncap < b->n + sz) ncap *= 2;
-    unsigned char *np = realloc(b->p, ncap);
-    if (!np) { b->oom = 1; return 1; }
-    b->p = np;
-    b->cap = ncap;
-  }
-  memcpy(b->p + b->n, p, sz);
-  b->n += sz;
-  return 0;
-}
-
 typedef struct breader { const unsigned char *p; size_t n; } breader;
 
 static const char *buf_reader(lua_State *L, void *ud, size_t *sz) {
@@ -205,7 +189,7 @@ int lc_instr_function(lc_instr *in, lua_State *L) {
     goto done;
   }
   c->path = path;
-  if (lua_dump(L, dump_writer, &b, 0) != 0 || b.oom) {
+  if (lc_chunk_dump(L, 0, &b.p, &b.n) != LC_CHUNK_OK) {
     note_skip(in, ar.source, "cannot dump");
     goto done;
   }
@@ -1719,10 +1703,8 @@ static int i_dump(lua_State *L) {
     return 1;
   }
   ic_buf b = { 0 };
-  if (lua_dump(L, dump_writer, &b, strip) != 0 || b.oom) {
-    lc_ic_buf_free(&b);
+  if (lc_chunk_dump(L, strip, &b.p, &b.n) != LC_CHUNK_OK)
     return luaL_error(L, "unable to dump given function");
-  }
   lua_pushlstring(L, (const char *)b.p, b.n);
   lc_ic_buf_free(&b);
   return 1;
@@ -1746,7 +1728,7 @@ int lc_instr_supported(char *why, size_t whylen) {
   int ok = 0;
   if (luaL_loadstring(L, "local a = ... return a") == LUA_OK) {
     ic_buf b = { 0 };
-    if (lua_dump(L, dump_writer, &b, 0) == 0 && !b.oom)
+    if (lc_chunk_dump(L, 0, &b.p, &b.n) == LC_CHUNK_OK)
       ok = lc_chunk_header_ok(b.p, b.n);
     lc_ic_buf_free(&b);
   }

@@ -12,38 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct dumpbuf {
-  unsigned char *p;
-  size_t n, cap;
-  int oom;
-} dumpbuf;
-
-static int writer(lua_State *L, const void *p, size_t sz, void *ud) {
-  (void)L;
-  dumpbuf *b = ud;
-  if (b->n + sz > b->cap) {
-    size_t ncap = b->cap ? b->cap : 4096;
-    while (ncap < b->n + sz) ncap *= 2;
-    unsigned char *np = realloc(b->p, ncap);
-    if (!np) { b->oom = 1; return 1; }
-    b->p = np;
-    b->cap = ncap;
-  }
-  memcpy(b->p + b->n, p, sz);
-  b->n += sz;
-  return 0;
-}
-
 int lc_lines_of_function(lua_State *L, int idx, lc_lines_fn fn, void *ud) {
-  dumpbuf b = { NULL, 0, 0, 0 };
+  unsigned char *buf;
+  size_t n;
   lua_pushvalue(L, idx);
-  int st = lua_dump(L, writer, &b, 0);
+  int st = lc_chunk_dump(L, 0, &buf, &n);
   lua_pop(L, 1);
-  if (b.oom) { free(b.p); return LC_CHUNK_ENOMEM; }
-  if (st != 0) { free(b.p); return LC_CHUNK_EHEADER; }  /* not a Lua function */
+  if (st != LC_CHUNK_OK) return st;
   lc_chunk c;
-  int err = lc_chunk_parse(b.p, b.n, &c);
-  free(b.p);
+  int err = lc_chunk_parse(buf, n, &c);
+  free(buf);
   if (err) return err;
   int stop = 0;
   for (int i = 0; i < c.nprotos && !stop; i++) {
