@@ -51,6 +51,7 @@ struct lc_cov {
   lc_cov_point *points;
   int npoints, cappoints;
   int anchors;               /* closures anchored so far */
+  lua_Hook volatile stop;    /* lc_cov_interrupt: run at the next event, once */
 };
 
 static const char anchor_key = 'a';   /* registry key of the anchor table */
@@ -416,9 +417,17 @@ static inline void on_call(lc_cov *c, lua_Debug *ar) {
 }
 
 /* The hook of threads with no user hook: line and call events. */
+/* A stop requested by lc_cov_interrupt, on whichever thread runs next. */
+static void take_stop(lc_cov *c, lua_State *L, lua_Debug *ar) {
+  lua_Hook h = c->stop;
+  c->stop = NULL;
+  h(L, ar);
+}
+
 static void hook_cov(lua_State *L, lua_Debug *ar) {
   lc_cov *c = *(lc_cov **)lua_getextraspace(L);
   if (!c) return;
+  if (c->stop) take_stop(c, L, ar);
   if (ar->event == LUA_HOOKLINE) on_line(c, L, ar);
   else on_call(c, ar);
 }
@@ -465,6 +474,7 @@ static void call_user(lua_State *L, lua_Debug *ar) {
    events arrive only when the user asked for them. */
 static inline void with_user(lua_State *L, lua_Debug *ar, int ul, int uc) {
   lc_cov *c = *(lc_cov **)lua_getextraspace(L);
+  if (c && c->stop) take_stop(c, L, ar);
   switch (ar->event) {
     case LUA_HOOKLINE:
       if (c) on_line(c, L, ar);
@@ -613,6 +623,10 @@ int lc_cov_attach(lc_cov *c, lua_State *L, const char *root) {
   c->anchors = 0;                      /* the anchor table is new too */
   lua_sethook(L, hook_cov, REC_MASK, 0);
   return 0;
+}
+
+void lc_cov_interrupt(lc_cov *c, lua_Hook h) {
+  c->stop = h;
 }
 
 void lc_cov_detach(lc_cov *c, lua_State *L) {

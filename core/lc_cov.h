@@ -48,6 +48,11 @@ int lc_cov_attach(lc_cov *c, lua_State *L, const char *root);
 /* Stops recording in 'L'; the state may be closed afterwards. */
 void lc_cov_detach(lc_cov *c, lua_State *L);
 
+/* Async-signal-safe: the recorder's hook calls 'h' once, at the next event
+   of any thread of the attached state (hook mode's way to reach a running
+   coroutine, which a signal handler cannot name). */
+void lc_cov_interrupt(lc_cov *c, lua_Hook h);
+
 int lc_cov_nfiles(const lc_cov *c);
 lc_cov_file *lc_cov_file_at(lc_cov *c, int i);
 lc_cov_file *lc_cov_find(lc_cov *c, const char *path);

@@ -333,6 +333,8 @@ int lc_run_interrupt(void) {
   lua_sethook(L, stop_hook, mask, 1);
   lua_State *co = lc_instr_resumed();
   if (co) lua_sethook(co, stop_hook, mask, 1);
+  run_ctx *x = running_ctx;
+  if (x && !x->instr) lc_cov_interrupt(x->cov, stop_hook);   /* hook mode: any thread */
   return 1;
 }
 

@@ -113,8 +113,7 @@ int lc_run_file(const lc_run_opts *o, const char *path, lc_cov *cov,
 
 /*
 ** Async-signal-safe: asks the lc_run_file running in this process to stop
-** at the next instruction of Lua code it runs (on the main thread, or in
-** instrument mode also in the coroutine being resumed): the running test
+** at the next instruction of Lua code it runs, on any thread: the running test
 ** ends as an error with o->stop_message and the line it was at, reported
 ** through on_exit_result with code LC_RUN_STOPPED, so that a caller that
 ** ends the process there keeps the coverage gathered so far. Does nothing
