@@ -340,6 +340,27 @@ int lc_run_interrupt(void) {
 
 /* }====================================================== */
 
+/* A Lua 5.4 interpreter on PATH ("lua5.4", else "lua"), for the spec's
+   arg[-1]: tests that start Lua again (penlight's app.lua does) look there,
+   as busted's arg table has the interpreter that runs busted. */
+static int find_interpreter(char *out, size_t n) {
+  static const char *const names[] = { "lua5.4", "lua" };
+  const char *path = getenv("PATH");
+  if (!path) return 0;
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+    for (const char *p = path; ; ) {
+      const char *colon = strchr(p, ':');
+      size_t len = colon ? (size_t)(colon - p) : strlen(p);
+      if (len > 0 && (size_t)snprintf(out, n, "%.*s/%s", (int)len, p, names[k]) < n
+          && access(out, X_OK) == 0)
+        return 1;
+      if (!colon) break;
+      p = colon + 1;
+    }
+  }
+  return 0;
+}
+
 /* {====================================================== files read */
 
 static int in_root(const char *root, const char *path) {
@@ -481,6 +502,11 @@ static int run_protected(lua_State *L) {
   luaL_setfuncs(L, fns, 1);
   lua_pushstring(L, x->path);
   lua_setfield(L, -2, "spec");
+  char interp[PATH_MAX];
+  if (find_interpreter(interp, sizeof interp)) {
+    lua_pushstring(L, interp);
+    lua_setfield(L, -2, "interpreter");
+  }
   lua_pushstring(L, o->root);
   lua_setfield(L, -2, "root");
   push_list(L, o->helpers, o->nhelpers);

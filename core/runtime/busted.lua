@@ -1269,7 +1269,7 @@ package.preload["busted.fixtures"] = function()
   return fixtures
 end
 
-_G.arg = { [0] = chunkname }
+_G.arg = { [-1] = host.interpreter, [0] = chunkname }
 
 -- Helpers run first, in the real globals, as busted's --helper.
 for _, helper in ipairs(host.helpers) do
