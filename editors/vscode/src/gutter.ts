@@ -2,6 +2,8 @@
 // optional line background and overview-ruler mark) and keeps them on the
 // right lines while the user types, until the next notification.
 // The mapping itself lives in model.ts; this file only talks to VS Code.
+// Marks are kept by document URI, whichever folder's server sent them: a
+// file belongs to one served folder (folders.ts), so they never collide.
 
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -14,6 +16,7 @@ import {
   currentMarks,
   decorationLines,
 } from './model';
+import { contains } from './folders';
 import { iconFile } from './icons';
 
 interface GutterOptions {
@@ -69,9 +72,13 @@ export class Gutter implements vscode.Disposable {
     for (const ed of vscode.window.visibleTextEditors) if (ed.document.uri.toString() === key) this.render(ed);
   }
 
-  /** Drops every mark, e.g. when the server restarts. */
-  clear(): void {
-    this.files.clear();
+  /**
+   * Drops every mark, or those of the files under `folder` (a folder URI),
+   * e.g. when that folder's server restarts or the folder is removed.
+   */
+  clear(folder?: string): void {
+    if (folder === undefined) this.files.clear();
+    else for (const key of [...this.files.keys()]) if (contains(folder, key)) this.files.delete(key);
     for (const ed of vscode.window.visibleTextEditors) this.render(ed);
   }
 

@@ -339,6 +339,8 @@ export interface StatusInput {
   trusted: boolean;
   /** The server could not be started: the reason. */
   error?: string;
+  /** In a multi-root workspace: the label of the folder this state is of. */
+  folder?: string;
 }
 
 export interface StatusView {
@@ -365,11 +367,16 @@ function baseName(uri: string): string {
 
 /**
  * Status bar text: `$(beaker) 88.2% $(pass) 40 $(error) 1` (codicons), with
- * a spinner while running; failures count failed and errored tests.
+ * a spinner while running; failures count failed and errored tests. With
+ * `folder` (multi-root workspaces) the folder's label follows the icon and
+ * the accessible label reads `livecov: <folder>: 88.2% covered, ...`.
  */
 export function statusView(s: StatusInput): StatusView {
+  // In a multi-root workspace the item shows one folder: say which.
+  const who = s.folder !== undefined ? `livecov (${s.folder})` : 'livecov';
+  const at = s.folder !== undefined ? `${s.folder}: ` : '';
   if (s.error) {
-    return { text: '$(error) livecov', tooltip: `livecov: ${s.error}`, label: `livecov: ${s.error}` };
+    return { text: `$(error) ${who}`, tooltip: `${who}: ${s.error}`, label: `livecov: ${at}${s.error}` };
   }
   if (!s.trusted || s.summary?.disabled) {
     return {
@@ -383,14 +390,20 @@ export function statusView(s: StatusInput): StatusView {
   const icon = s.running || s.summary?.running ? '$(sync~spin)' : '$(beaker)';
   const sum = s.summary;
   if (!sum) {
-    return { text: `${icon} livecov`, tooltip: 'livecov: waiting for the first run', label: 'livecov: waiting' };
+    return {
+      text: `${icon} ${who}`,
+      tooltip: `${who}: waiting for the first run`,
+      label: `livecov: ${at}waiting`,
+    };
   }
   const failed = sum.tests.failure + sum.tests.error;
-  const parts = [icon, sum.lines > 0 ? formatPercent(sum.percent) : 'no lines', `$(pass) ${sum.tests.success}`];
+  const parts = [icon];
+  if (s.folder !== undefined) parts.push(`${s.folder}:`);
+  parts.push(sum.lines > 0 ? formatPercent(sum.percent) : 'no lines', `$(pass) ${sum.tests.success}`);
   if (failed > 0 || sum.tests.success === 0) parts.push(`$(error) ${failed}`);
   if (sum.tests.pending > 0) parts.push(`$(circle-slash) ${sum.tests.pending}`);
   const lines = [
-    `livecov: ${sum.hit} of ${plural(sum.lines, 'line')} covered in ${plural(sum.files, 'file')}` +
+    `${who}: ${sum.hit} of ${plural(sum.lines, 'line')} covered in ${plural(sum.files, 'file')}` +
       (sum.lines > 0 ? ` (${formatPercent(sum.percent)})` : ''),
     `Tests: ${sum.tests.success} passed, ${sum.tests.failure} failed, ` +
       `${plural(sum.tests.error, 'error')}, ${sum.tests.pending} pending`,
@@ -399,9 +412,10 @@ export function statusView(s: StatusInput): StatusView {
   if (least.length > 0) {
     lines.push(`Least covered: ${least.map((f) => `${baseName(f.uri)} ${formatPercent(f.percent)}`).join(', ')}`);
   }
+  if (s.folder !== undefined) lines.push('One server per workspace folder; the status bar follows the active editor');
   lines.push('Click to open the Testing view');
   const label =
-    `livecov: ${sum.lines > 0 ? formatPercent(sum.percent) : 'no lines'} covered, ` +
+    `livecov: ${at}${sum.lines > 0 ? formatPercent(sum.percent) : 'no lines'} covered, ` +
     `${sum.tests.success} passed, ${failed} failed, ${sum.tests.pending} pending` +
     (s.running || sum.running ? ', running' : '');
   return { text: parts.join(' '), tooltip: lines.join('\n'), label };

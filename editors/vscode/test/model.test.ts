@@ -234,6 +234,31 @@ describe('status bar', () => {
     assert.equal(statusView({ running: false, trusted: true }).text, '$(beaker) livecov');
   });
 
+  it('names the folder it shows in a multi-root workspace', () => {
+    const v = statusView({ summary: summary(), running: false, trusted: true, folder: 'app' });
+    assert.equal(v.text, '$(beaker) app: 88.2% $(pass) 40 $(error) 1 $(circle-slash) 2');
+    assert.equal(v.label, 'livecov: app: 88.2% covered, 40 passed, 1 failed, 2 pending');
+    assert.equal(
+      v.tooltip,
+      [
+        'livecov (app): 300 of 340 lines covered in 12 files (88.2%)',
+        'Tests: 40 passed, 1 failed, 0 errors, 2 pending',
+        'Least covered: a.lua 25%, b c.lua 50%',
+        'One server per workspace folder; the status bar follows the active editor',
+        'Click to open the Testing view',
+      ].join('\n'),
+    );
+    assert.equal(statusView({ running: false, trusted: true, folder: 'app' }).label, 'livecov: app: waiting');
+    const err = statusView({ running: false, trusted: true, error: 'not found', folder: 'app' });
+    assert.equal(err.text, '$(error) livecov (app)');
+    assert.equal(err.label, 'livecov: app: not found');
+    // Trust is the workspace's, not a folder's.
+    assert.equal(
+      statusView({ running: false, trusted: false, folder: 'app' }).label,
+      'livecov: tests off in an untrusted workspace',
+    );
+  });
+
   it('formats percentages', () => {
     assert.equal(formatPercent(0), '0%');
     assert.equal(formatPercent(99.96), '100%');
