@@ -7,7 +7,12 @@
 // test's diagnostic, the status bar percent, and the Test Coverage view.
 //
 // It starts in Restricted Mode and checks that nothing runs until the
-// folder is trusted.
+// folder is trusted. Then it opens a multi-root workspace (a .code-workspace
+// with two generated Lua projects) in the same code-server: one server per
+// folder, each folder's gutter matching `livecov run --json` for that
+// folder, the status bar following the active editor's folder, the Testing
+// view with one item per folder, and runTests false for every folder's
+// server until the workspace is trusted.
 //
 // Environment: LIVECOV (server binary), VSIX, EXAMPLES (project to copy);
 // optional NODE24 (node for code-server), CODE_SERVER (its entry.js),
@@ -162,6 +167,110 @@ function statusPercent(hit, lines) {
 
 // }======
 
+// {====== Multi-root workspace: two small projects ======
+
+const multi = path.join(tmp, 'multi');
+const MULTI_FOLDERS = {
+  // Each module has a function its spec never calls, on different lines,
+  // so one folder's marks cannot pass for the other's.
+  alpha: {
+    module: ['src', 'alpha', 'shapes.lua'],
+    source: [
+      '-- alpha: shapes, for the multi-root end-to-end test.',
+      'local shapes = {}',
+      '',
+      'function shapes.square(x)',
+      '  return x * x',
+      'end',
+      '',
+      'function shapes.cube(x)',
+      '  return x * x * x',
+      'end',
+      '',
+      'return shapes',
+    ],
+    spec: ['spec', 'shapes_spec.lua'],
+    specSource: [
+      'local shapes = require("alpha.shapes")',
+      '',
+      'describe("shapes", function()',
+      '  it("squares", function()',
+      '    assert.are.equal(9, shapes.square(3))',
+      '  end)',
+      'end)',
+    ],
+  },
+  beta: {
+    module: ['src', 'beta', 'words.lua'],
+    source: [
+      '-- beta: words, for the multi-root end-to-end test.',
+      'local words = {}',
+      '',
+      'function words.shout(s)',
+      '  return s:upper() .. "!"',
+      'end',
+      '',
+      'function words.whisper(s)',
+      '  if s == "" then',
+      '    return ""',
+      '  end',
+      '  return s:lower()',
+      'end',
+      '',
+      'return words',
+    ],
+    spec: ['spec', 'words_spec.lua'],
+    specSource: [
+      'local words = require("beta.words")',
+      '',
+      'describe("words", function()',
+      '  it("shouts", function()',
+      '    assert.are.equal("HI!", words.shout("hi"))',
+      '  end)',
+      '  it("whispers", function()',
+      '    assert.are.equal("hi", words.whisper("HI"))',
+      '  end)',
+      'end)',
+    ],
+  },
+};
+
+/** Writes the two projects and `multi.code-workspace`; returns the workspace file. */
+function makeMultiRoot() {
+  for (const [name, p] of Object.entries(MULTI_FOLDERS)) {
+    const root = path.join(multi, name);
+    fs.mkdirSync(root, { recursive: true });
+    fs.writeFileSync(path.join(root, '.busted'), 'return { default = { lpath = "src/?.lua;src/?/init.lua" } }\n');
+    for (const [parts, lines] of [[p.module, p.source], [p.spec, p.specSource]]) {
+      const file = path.join(root, ...parts);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    }
+  }
+  const file = path.join(multi, 'multi.code-workspace');
+  writeJson(file, { folders: Object.keys(MULTI_FOLDERS).map((name) => ({ path: name })), settings: {} });
+  return file;
+}
+
+/**
+ * `livecov run --json` on one folder: { percent (status bar text),
+ * files: Map(abs path -> Map(0-based line -> hits)) }.
+ */
+function jsonOracle(root) {
+  const out = path.join(tmp, `oracle-${path.basename(root)}.json`);
+  const r = spawnSync(cfg.livecov, ['run', '--root', root, '--json', out, '-j', '1'], { cwd: root, encoding: 'utf8' });
+  if (!fs.existsSync(out)) throw new Error(`livecov run --json wrote nothing for ${root} (exit ${r.status}): ${r.stderr}`);
+  fs.copyFileSync(out, path.join(cfg.artifacts, path.basename(out)));
+  const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const files = new Map();
+  for (const f of report.files) files.set(path.resolve(report.root, f.path), new Map(f.lines.map(([l, h]) => [l - 1, h])));
+  const { hit, lines, success, failure, error } = report.summary;
+  if (hit === 0 || failure + error > 0) throw new Error(`unexpected oracle for ${root}: ${JSON.stringify(report.summary)}`);
+  return { files, percent: statusPercent(hit, lines), success };
+}
+
+// }======
+
 // {====== code-server ======
 
 function installExtension() {
@@ -262,10 +371,10 @@ async function command(page, title) {
   }
 }
 
-async function openFile(page, file) {
+async function openFile(page, file, root = ws) {
   await quickInput(page, 'Control+P', file);
   // The list first shows recently opened files: pick the row of this one.
-  const rel = path.relative(ws, path.dirname(file));
+  const rel = path.relative(root, path.dirname(file));
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) })
     .filter({ hasText: rel }).first();
   await row.waitFor({ state: 'visible' });
@@ -527,6 +636,8 @@ async function main() {
       await until(page, 'both editors drawn', () =>
         document.querySelectorAll('.monaco-editor .glyph-margin-widgets .cgmr').length > 0);
       await shot(page, 'readme');
+
+      await multiRootChecks(page, server.url);
     } catch (err) {
       await shot(page, 'failed').catch(() => {});
       throw err;
@@ -538,6 +649,105 @@ async function main() {
     await stopGroup(server.child);
     copyLogs();
   }
+  checkUntrustedLogs();
+}
+
+/**
+ * The multi-root workspace, opened in the same code-server after the
+ * single-folder checks: one livecov server per folder.
+ */
+async function multiRootChecks(page, url) {
+  const wsFile = makeMultiRoot();
+  const oracles = {};
+  for (const name of Object.keys(MULTI_FOLDERS)) oracles[name] = jsonOracle(path.join(multi, name));
+  ok('livecov run --json on each folder (oracles)',
+    Object.entries(oracles).map(([n, o]) => `${n} ${o.percent}`).join(', '));
+  const moduleOf = (name) => path.join(multi, name, ...MULTI_FOLDERS[name].module);
+  const marksOf = (name) => {
+    const lines = oracles[name].files.get(moduleOf(name));
+    if (!lines) throw new Error(`livecov run reported nothing for ${moduleOf(name)}`);
+    return { covered: linesWhere(lines, (h) => h > 0), uncovered: linesWhere(lines, (h) => h === 0) };
+  };
+  const statusOf = (name, failed = 0) => {
+    const o = oracles[name];
+    const pct = failed ? '[\\d.]+%' : o.percent.replace('.', '\\.');
+    return new RegExp(`^livecov: ${name}: ${pct} covered, \\d+ passed, ${failed} failed`);
+  };
+
+  await page.goto(`${url}/?workspace=${encodeURIComponent(wsFile)}`);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+  await until(page, 'the multi-root workspace in the window title', () => document.title.includes('multi (Workspace)'));
+  ok('multi-root workspace loaded', path.basename(wsFile));
+
+  // Restricted Mode again (another place): every folder's server is told
+  // runTests=false (checked in their logs at the end) until the user trusts
+  // the workspace.
+  const off = await expectStatus(page, 'livecov off in Restricted Mode (multi-root)', /^livecov: tests off in an untrusted workspace$/);
+  ok('an untrusted multi-root workspace runs no tests', off);
+  await command(page, 'Workspaces: Manage Workspace Trust');
+  await page.locator('.monaco-button', { hasText: /^Trust$/ }).first().click();
+  await until(page, 'Restricted Mode to end (multi-root)', () =>
+    ![...document.querySelectorAll('.statusbar-item')].some((e) => /^Restricted Mode/.test(e.getAttribute('aria-label') || '')));
+  await command(page, 'View: Close All Editors');
+
+  // No editor: the status bar shows the first folder.
+  const first = await expectStatus(page, 'status bar of alpha', statusOf('alpha'));
+  ok('the status bar names the folder it shows', first);
+
+  // Each folder's module: exactly that folder's oracle lines, and the
+  // status bar follows the active editor's folder.
+  for (const name of Object.keys(MULTI_FOLDERS)) {
+    const file = moduleOf(name);
+    await openFile(page, file, path.join(multi, name));
+    const want = marksOf(name);
+    await expectGutter(page, `gutter of ${name}/${path.basename(file)}`, want);
+    const label = await expectStatus(page, `status bar of ${name}`, statusOf(name));
+    ok(`gutter marks of ${name}'s server on ${path.basename(file)}`, `uncovered ${JSON.stringify(want.uncovered)}; ${label}`);
+  }
+  await shot(page, 'multi-root');
+
+  // One Testing view: a top-level item per folder; one coverage run
+  // reports the files of both folders.
+  await command(page, 'Testing: Focus on Test Explorer View');
+  for (const name of Object.keys(MULTI_FOLDERS)) {
+    await page.locator('.monaco-list-row:visible', { hasText: new RegExp(`^${name}`) }).first().waitFor({ state: 'visible' });
+  }
+  ok('the Test Explorer has an item per folder');
+  await page.locator('.action-label[aria-label="Run Tests with Coverage"]:visible').first().click();
+  for (const name of Object.keys(MULTI_FOLDERS)) {
+    const { covered, uncovered } = marksOf(name);
+    const base = path.basename(moduleOf(name));
+    const pct = `${((covered.length / (covered.length + uncovered.length)) * 100).toFixed(2)}%`;
+    const row = await until(page, `${base} at ${pct} in the Test Coverage view`, ([n, p]) => {
+      const rows = [...document.querySelectorAll('.pane-body .monaco-list-row')].map((r) => r.textContent);
+      return rows.find((t) => t.includes(n) && t.includes(p));
+    }, [base, pct]);
+    ok(`one coverage run covers ${name}`, row);
+  }
+  await shot(page, 'multi-root-coverage');
+
+  // A failure in beta is beta's: its status bar counts it, alpha's does not.
+  await openFile(page, moduleOf('beta'), path.join(multi, 'beta'));
+  await gotoLine(page, 5);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type('return s:lower() .. "!"');
+  await page.keyboard.press('Control+S');
+  const broken = await expectStatus(page, 'one failed test in beta', statusOf('beta', 1));
+  ok('a failing test in beta shows in beta\'s status', broken);
+  await openFile(page, moduleOf('alpha'), path.join(multi, 'alpha'));
+  const clean = await expectStatus(page, 'alpha unaffected', statusOf('alpha'));
+  ok('alpha\'s status is its own', clean);
+}
+
+/** After the run: every folder's server said it ran no tests before the workspace was trusted. */
+function checkUntrustedLogs() {
+  for (const name of Object.keys(MULTI_FOLDERS)) {
+    const logs = fs.readdirSync(cfg.artifacts).filter((f) => f.startsWith(`livecov (${name})`));
+    const said = logs.some((f) => /runTests is false/.test(fs.readFileSync(path.join(cfg.artifacts, f), 'utf8')));
+    if (!said) throw new Error(`the log of ${name}'s server (${logs.join(', ') || 'missing'}) does not say runTests is false`);
+  }
+  ok('every folder\'s server started with runTests false while untrusted');
 }
 
 /** SIGTERM to the process group of `child`, SIGKILL to what is left after 5 s. */
@@ -557,7 +767,11 @@ async function stopGroup(child) {
   signal('SIGKILL');
 }
 
-/** Keeps the extension's log (LSP trace) with the screenshots. */
+/**
+ * Keeps the extension's logs (LSP traces) with the screenshots: `livecov.log`
+ * (a single folder) and `livecov (folder).log` (one per folder of a
+ * multi-root workspace), named after the extension host that wrote them.
+ */
 function copyLogs() {
   const logs = path.join(dataDir, 'logs');
   if (!fs.existsSync(logs)) return;
@@ -565,7 +779,12 @@ function copyLogs() {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === 'livecov.log') fs.copyFileSync(p, path.join(cfg.artifacts, `livecov-${path.basename(path.dirname(path.dirname(p)))}.log`));
+      else if (/^livecov( \(.*\))?\.log$/.test(e.name)) {
+        const host = path.basename(path.dirname(path.dirname(p)));
+        let out = path.join(cfg.artifacts, `${e.name.slice(0, -'.log'.length)}-${host}.log`);
+        for (let n = 2; fs.existsSync(out); n++) out = out.replace(/(-\d+)?\.log$/, `-${n}.log`);
+        fs.copyFileSync(p, out);
+      }
     }
   };
   walk(logs);
