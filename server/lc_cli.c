@@ -41,8 +41,8 @@ static const char usage[] =
   "  -m, --lpath PATH          prepend to package.path (default: ./src/?.lua;...)\n"
   "      --cpath PATH          prepend to package.cpath (default: ./csrc/?.so;...)\n"
   "      --helper FILE         run FILE (or require a module) before each spec file\n"
-  "  -o, --output FORMAT       utfTerminal, plainTerminal, TAP, json, junit\n"
-  "  -Xoutput OPTION           for junit: the file to write\n"
+  "  -o, --output FORMAT       utfTerminal, plainTerminal, TAP, gtest, json, junit\n"
+  "  -Xoutput OPTION           for junit: the file to write; gtest: --color, --plain\n"
   "  -v, --[no-]verbose        tracebacks, and the output of passing tests\n"
   "  -l, --list                list the tests instead of running them\n"
   "      --[no-]shuffle        randomise file and test order (--shuffle-files/-tests)\n"
@@ -128,7 +128,7 @@ static setting settings_proto[S_NSETTINGS] = {
   [S_E] = { "e", K_LIST, 0, 0, {0}, 0, 0 },
   [S_XHELPER] = { "Xhelper", K_CSV, 0, 0, {0}, 0, 0 },
   [S_LANG] = { "lang", K_STR, 0, 0, {0}, 0, 0 },
-  /* accepted, without effect: output is always deferred, never spoken */
+  /* accepted: only gtest prints differently when deferred; nothing is spoken */
   [S_DEFER] = { "defer-print", K_BOOL, 0, 0, {0}, 0, 0 },
   [S_SOUND] = { "enable-sound", K_BOOL, 0, 0, {0}, 0, 0 },
   [S_IGNORELUA] = { "ignore-lua", K_BOOL, 0, 0, {0}, 0, 0 },
@@ -515,13 +515,17 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   int terminal = 0;
   if (!strcmp(fmt, "utfTerminal")) { terminal = 1; c.ro.utf = 1; c.ro.color = tty; }
   else if (!strcmp(fmt, "plainTerminal")) terminal = 1;
-  else if (strcmp(fmt, "TAP") && strcmp(fmt, "json") && strcmp(fmt, "junit")) {
+  else if (!strcmp(fmt, "gtest")) {
+    const lc_strv *x = &s[S_XOUTPUT].list;   /* busted: --plain wins */
+    c.ro.color = lc_strv_has(x, "--plain") ? 0 : lc_strv_has(x, "--color") ? 1 : tty;
+  } else if (strcmp(fmt, "TAP") && strcmp(fmt, "json") && strcmp(fmt, "junit")) {
     fprintf(stderr, "livecov run: unknown output format '%s' "
-                    "(utfTerminal, plainTerminal, TAP, json, junit)\n", fmt);
+                    "(utfTerminal, plainTerminal, TAP, gtest, json, junit)\n", fmt);
     goto out;
   }
   c.ro.verbose = s[S_VERBOSE].b;
   c.ro.suppress_pending = s[S_SUPPRESS].b;
+  c.ro.defer_print = s[S_DEFER].b;
   int list = s[S_LIST].b;
   c.marks = terminal && !list;
   /* }=== */
@@ -723,6 +727,10 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   if (list) lc_report_list(&res, stdout);
   else if (terminal) {
     lc_report_terminal(&res, &c.ro, stdout);
+    fputc('\n', stdout);
+    lc_report_summary(&res, stdout);
+  } else if (!strcmp(fmt, "gtest")) {
+    lc_report_gtest(&res, &c.ro, stdout);
     fputc('\n', stdout);
     lc_report_summary(&res, stdout);
   } else if (!strcmp(fmt, "TAP")) lc_report_tap(&res, &c.ro, stdout);

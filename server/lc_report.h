@@ -1,6 +1,6 @@
 /*
 ** lc_report.h: the test report formats of `livecov run -o`, as busted
-** prints them (utfTerminal, plainTerminal, TAP, json, junit), and the
+** prints them (utfTerminal, plainTerminal, TAP, gtest, json, junit), and the
 ** Cobertura XML coverage report (--cobertura). The coverage table, lcov
 ** and livecov's own JSON are in lc_results.h.
 */
@@ -12,9 +12,10 @@
 
 typedef struct lc_report_opts {
   int utf;              /* utfTerminal marks and arrows (else plainTerminal) */
-  int color;            /* ANSI colours (utfTerminal on a terminal) */
+  int color;            /* ANSI colours (utfTerminal, gtest: on a terminal) */
   int verbose;          /* tracebacks, and the captured output of every test */
   int suppress_pending; /* leave pending tests out (busted --suppress-pending) */
+  int defer_print;      /* gtest: failure details in the final lists (--defer-print) */
   long seed;            /* shuffled run: "Random seed: N" with failures; 0 not */
   double seconds;       /* wall time of the whole run */
 } lc_report_opts;
@@ -28,6 +29,10 @@ const char *lc_report_mark(const lc_testrec *t, const lc_report_opts *o);
 int lc_report_terminal(const lc_results *r, const lc_report_opts *o, FILE *out);
 /* TAP version 12, as busted's TAP handler. */
 int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out);
+/* busted's gtest handler: a block per spec file with [ RUN ] and result
+   lines, failure details where they happened, the totals and the lists of
+   skipped, failed and erring tests. */
+int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out);
 /* busted's json handler: { pendings, successes, failures, errors, duration }. */
 int lc_report_busted_json(const lc_results *r, const lc_report_opts *o, FILE *out);
 /* `livecov run --list`: "file:line: full name", one test a line. */

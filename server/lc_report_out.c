@@ -1,6 +1,6 @@
 /*
-** lc_report_out.c: busted's text outputs (utfTerminal, plainTerminal, TAP)
-** and its json output, written from merged results.
+** lc_report_out.c: busted's text outputs (utfTerminal, plainTerminal, TAP,
+** gtest) and its json output, written from merged results.
 */
 #include "lc_report.h"
 
@@ -223,6 +223,193 @@ int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out) {
     }
   }
   fprintf(out, "1..%d\n", n);
+  return ferror(out) ? -1 : 0;
+}
+
+/* }====================================================== */
+
+/* {====================================================== gtest */
+
+/*
+** busted's gtest handler. busted writes it as events arrive; livecov writes
+** the same text from the merged results, whose records are in the order of
+** those events: per spec file a block with a RUN line and a result line per
+** test (what the test printed, and its failure, in between), the errors of
+** hooks, describe bodies and files where they happened; then the totals
+** and the lists of skipped, failed and erring tests.
+*/
+
+static const char *const g_tag[] = { "[       OK ]", "[  FAILED  ]", "[  ERROR   ]", "[ SKIPPED  ]" };
+static const int g_color[] = { C_GREEN, C_RED, C_MAGENTA, C_YELLOW };
+
+/* The error of a spec file: its own record, or that of a plain script (a
+   file that registers no test, which livecov reports as one test named
+   after the file): busted reports a file error, and no test. */
+static int g_file_error(const lc_testrec *t) {
+  if (!t->kind) return 0;
+  if (!strcmp(t->kind, "file")) return 1;
+  return !strcmp(t->kind, "it") && t->line <= 0 && t->npath == 1 &&
+         (t->status == LC_FAILURE || t->status == LC_ERROR);
+}
+
+/* A test (busted's test events); else the error of a block. */
+static int g_is_test(const lc_testrec *t) {
+  return !g_file_error(t) && (!t->kind || !strcmp(t->kind, "it"));
+}
+
+/* A second error of the test before it (an error in finally after a
+   failure, say): the runtime reports it as one more record of that test,
+   right after it, with no time of its own. busted prints it inside the
+   test's block and lists it with the errors, but counts the test once. */
+static int g_extra(const lc_specres *sr, int i) {
+  if (i == 0) return 0;
+  const lc_testrec *t = &sr->tests[i], *p = &sr->tests[i - 1];
+  return g_is_test(t) && g_is_test(p) && t->status == LC_ERROR && t->ms <= 0.0 &&
+         t->line > 0 && t->line == p->line && !strcmp(t->name, p->name);
+}
+
+/* "spec/a_spec.lua @ 4: name", busted's getFileLine and full name: the
+   line of the test or block, for a file the place of its error; a file's
+   error is named after busted's suite ("suite spec/a_spec.lua"). */
+static void g_name(const lc_results *r, const lc_specres *sr, const lc_testrec *t,
+                   const lc_report_opts *o, FILE *out) {
+  const char *file = lc_project_rel(r->proj, sr->spec);
+  int line = t->line;
+  if (line <= 0 && t->fail_file && t->fail_line > 0) {
+    file = lc_project_rel(r->proj, t->fail_file);
+    line = t->fail_line;
+  }
+  if (line > 0) {
+    put_c(out, o, C_CYAN, file);
+    fputs(" @ ", out);
+    put_ci(out, o, C_CYAN, line);
+    fputs(": ", out);
+  }
+  if (g_file_error(t)) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "suite %s", t->name);
+    put_c(out, o, C_BRIGHT, buf);
+  } else {
+    put_c(out, o, C_BRIGHT, t->name);
+  }
+}
+
+/* busted's failureDescription: the seed of a shuffled run, the message,
+   with -v the traceback between blank lines. */
+static void g_failure(const lc_testrec *t, const lc_report_opts *o, FILE *out) {
+  if (o->seed) fprintf(out, "Random seed: %ld\n", o->seed);
+  fprintf(out, "%s\n", t->message ? t->message : "Nil error");
+  if (o->verbose && t->trace) fprintf(out, "\n%s\n\n", t->trace);
+}
+
+/* Which records busted counts, and as what. */
+typedef struct g_counts { int tests, status[4]; } g_counts;
+
+/* The status a record is counted under, or -1: a suppressed pending test
+   (no result line) or a block record that is no error. */
+static int g_status(const lc_testrec *t, const lc_report_opts *o) {
+  if (g_is_test(t)) return t->status == LC_PENDING && o->suppress_pending ? -1 : (int)t->status;
+  return t->status == LC_FAILURE || t->status == LC_ERROR ? LC_ERROR : -1;
+}
+
+static void g_file(const lc_results *r, const lc_specres *sr, const lc_report_opts *o,
+                   g_counts *all, FILE *out) {
+  const char *file = lc_project_rel(r->proj, sr->spec);
+  int n = 0;
+  put_c(out, o, C_GREEN, "[----------]");
+  fprintf(out, " Running tests from %s\n", file);
+  for (int i = 0; i < sr->ntests; i++) {
+    if (g_extra(sr, i)) continue;                 /* written with its test */
+    const lc_testrec *t = &sr->tests[i];
+    int st = g_status(t, o);
+    if (!g_is_test(t)) {
+      if (st < 0) continue;
+      if (t->output) fputs(t->output, out);
+      if (!o->defer_print) g_failure(t, o, out);
+      all->status[st]++;
+      continue;
+    }
+    /* busted's suppressed pending: a test that called pending() started
+       (a RUN line) but ends unseen; a pending block never starts */
+    if (st < 0 && !t->message) continue;
+    put_c(out, o, C_GREEN, "[ RUN      ]");
+    fputc(' ', out);
+    g_name(r, sr, t, o, out);
+    fputc('\n', out);
+    if (t->output) fputs(t->output, out);
+    if (!o->defer_print) {
+      if (st == LC_FAILURE || st == LC_ERROR) g_failure(t, o, out);
+      for (int j = i + 1; j < sr->ntests && g_extra(sr, j); j++) g_failure(&sr->tests[j], o, out);
+    }
+    if (st < 0) continue;
+    put_c(out, o, g_color[st], g_tag[st]);
+    fputc(' ', out);
+    g_name(r, sr, t, o, out);
+    fprintf(out, " (%.2f ms)\n", t->ms);
+    n++;
+    all->tests++;
+    all->status[st]++;
+  }
+  put_c(out, o, C_GREEN, "[----------]");
+  fprintf(out, " %d %s from %s (%.2f ms total)\n\n", n, n == 1 ? "test" : "tests", file, sr->ms);
+}
+
+/* One list of the summary: a header, then each record with its details
+   when they were deferred (busted --defer-print). */
+static void g_list(const lc_results *r, const lc_report_opts *o, int st, int count, FILE *out) {
+  static const char *const one[] = { "", "test", "error", "test" };
+  static const char *const many[] = { "", "tests", "errors", "tests" };
+  const char *tag = g_tag[st];
+  if (count == 0) return;
+  put_c(out, o, g_color[st], tag);
+  fprintf(out, " %d %s, listed below:\n", count, count == 1 ? one[st] : many[st]);
+  for (int s = 0; s < r->nspecs; s++) {
+    const lc_specres *sr = r->specs[s];
+    for (int i = 0; i < sr->ntests; i++) {
+      const lc_testrec *t = &sr->tests[i];
+      if (g_status(t, o) != st) continue;
+      put_c(out, o, g_color[st], tag);
+      fputc(' ', out);
+      g_name(r, sr, t, o, out);
+      fputc('\n', out);
+      if (!o->defer_print) continue;
+      if (st != LC_PENDING) g_failure(t, o, out);
+      else if (t->message) fprintf(out, "%s\n", t->message);
+    }
+  }
+}
+
+int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out) {
+  g_counts c;
+  memset(&c, 0, sizeof c);
+  if (o->seed) {
+    /* busted colours the whole line, its newline included */
+    char note[96];
+    snprintf(note, sizeof note, "Note: Randomizing test order with a seed of %ld.\n", o->seed);
+    put_c(out, o, C_YELLOW, note);
+  }
+  put_c(out, o, C_GREEN, "[==========]");
+  fputs(" Running tests from scanned files.\n", out);
+  put_c(out, o, C_GREEN, "[----------]");
+  fputs(" Global test environment setup.\n", out);
+  for (int s = 0; s < r->nspecs; s++) g_file(r, r->specs[s], o, &c, out);
+  put_c(out, o, C_GREEN, "[----------]");
+  fputs(" Global test environment teardown.\n", out);
+  put_c(out, o, C_GREEN, "[==========]");
+  fprintf(out, " %d %s from %d test %s ran. (%.2f ms total)\n", c.tests,
+          c.tests == 1 ? "test" : "tests", r->nspecs, r->nspecs == 1 ? "file" : "files",
+          o->seconds * 1000.0);
+  int ok = c.status[LC_SUCCESS];
+  put_c(out, o, C_GREEN, "[  PASSED  ]");
+  fprintf(out, " %d %s.\n", ok, ok == 1 ? "test" : "tests");
+  g_list(r, o, LC_PENDING, c.status[LC_PENDING], out);
+  g_list(r, o, LC_FAILURE, c.status[LC_FAILURE], out);
+  g_list(r, o, LC_ERROR, c.status[LC_ERROR], out);
+  int skip = c.status[LC_PENDING], fail = c.status[LC_FAILURE], err = c.status[LC_ERROR];
+  if (skip + fail + err > 0) fputc('\n', out);
+  if (skip) fprintf(out, " %d SKIPPED %s\n", skip, skip == 1 ? "TEST" : "TESTS");
+  if (fail) fprintf(out, " %d FAILED %s\n", fail, fail == 1 ? "TEST" : "TESTS");
+  if (err) fprintf(out, " %d %s\n", err, err == 1 ? "ERROR" : "ERRORS");
   return ferror(out) ? -1 : 0;
 }
 

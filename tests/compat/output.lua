@@ -24,6 +24,7 @@ local function capture(cmd)
 end
 local function normal(s)
   s = s:gsub(": [%d%.]+ seconds", ": T seconds"):gsub("0x%x+", "0x?")
+  s = s:gsub("%(%d+%.%d%d ms%)", "(T ms)"):gsub("%(%d+%.%d%d ms total%)", "(T ms total)")  -- gtest
   s = s:gsub("\n\n=+\nSummary\n=+\n.*$", "\n")    -- livecov's coverage table
   return s
 end
