@@ -53,7 +53,9 @@ static const char usage[] =
   "  -k, --[no-]keep-going     go on after an error or failure (default on)\n"
   "  -R, --[no-]recursive      search ROOT directories recursively (default on)\n"
   "      --[no-]suppress-pending  leave pending tests out of the output\n"
-  "  -c, --[no-]coverage       accepted: livecov always measures coverage\n"
+  "  -c, --[no-]coverage       also write LuaCov's statistics file (.luacov's\n"
+  "                            statsfile, default luacov.stats.out), added to\n"
+  "                            as LuaCov does\n"
   "      --coverage-config-file FILE  LuaCov configuration (default: ROOT/.luacov)\n"
   "      --lua LUA             ignored: specs run on livecov's own Lua 5.4\n"
   "\n"
@@ -749,6 +751,17 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   if (lcov && write_file(lcov, &res, NULL, w_lcov)) rc = 2;
   if (json && write_file(json, &res, NULL, w_json)) rc = 2;
   if (cobertura && write_file(cobertura, &res, NULL, w_cobertura)) rc = 2;
+  if (s[S_COVERAGE].b) {
+    /* busted -c: LuaCov's statistics file, where LuaCov would write it */
+    char *stats = under_root(c.proj.root, c.proj.statsfile ? c.proj.statsfile : "luacov.stats.out");
+    char why[PATH_MAX + 64];
+    if (!stats) goto oom;
+    if (lc_report_luacov_stats(&res, stats, why, sizeof why) != 0) {
+      fprintf(stderr, "livecov run: %s\n", why);
+      rc = 2;
+    }
+    free(stats);
+  }
   goto out;
   /* }=== */
 

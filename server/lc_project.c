@@ -78,6 +78,7 @@ void lc_project_free(lc_project *p) {
   lc_strv_clear(&p->exclude_patterns);
   lc_strv_clear(&p->include);
   lc_strv_clear(&p->exclude);
+  free(p->statsfile);
   lc_strv_clear(&p->specs);
   lc_strv_clear(&p->sources);
   memset(p, 0, sizeof *p);
@@ -254,12 +255,16 @@ static void pat_escape(char *out, size_t n, const char *s, size_t len) {
 
 /* LuaCov's keys that decide what is reported: include and exclude (Lua
    patterns on root-relative paths without ".lua") and modules (module
-   name -> file, or "name.*" -> directory), which adds to include. */
+   name -> file, or "name.*" -> directory), which adds to include; and
+   statsfile, where -c writes LuaCov's statistics. */
 static int luacov_key(void *ud, const lc_conf_value *v) {
   lc_project *p = ud;
   lc_strv *dst = !strcmp(v->key, "include") ? &p->include
                : !strcmp(v->key, "exclude") ? &p->exclude : NULL;
-  if (dst && v->type == LC_CONF_LIST) {
+  if (!strcmp(v->key, "statsfile") && v->type == LC_CONF_STRING) {
+    free(p->statsfile);
+    if (!(p->statsfile = strdup(v->str))) return -1;
+  } else if (dst && v->type == LC_CONF_LIST) {
     for (int i = 0; i < v->nlist; i++)
       if (lc_strv_push(dst, v->list[i])) return -1;
   } else if (!strcmp(v->key, "modules") && v->type == LC_CONF_MAP) {

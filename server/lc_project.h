@@ -21,6 +21,7 @@ typedef struct lc_project {
   lc_strv patterns;        /* spec file name patterns ("_spec") */
   lc_strv exclude_patterns;
   lc_strv include, exclude;  /* coverage scope, .luacov style */
+  char *statsfile;         /* .luacov's statsfile, or NULL (LuaCov's default) */
   lc_strv specs;           /* discovered spec files, absolute, sorted */
   lc_strv sources;         /* source files in scope, absolute, sorted */
 } lc_project;
@@ -29,7 +30,8 @@ typedef struct lc_project {
    Returns 0, or -1 with a message in 'err'. */
 int lc_project_init(lc_project *p, const char *root, char *err, size_t errlen);
 void lc_project_free(lc_project *p);
-/* Reads .luacov (include/exclude/modules) if present. 0, or -1 with a message. */
+/* Reads .luacov (include/exclude/modules, statsfile) if present. 0, or -1
+   with a message. */
 int lc_project_read_luacov(lc_project *p, char *err, size_t errlen);
 /* The same from another file (busted --coverage-config-file); a missing
    file is not an error. */

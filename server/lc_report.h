@@ -1,8 +1,8 @@
 /*
 ** lc_report.h: the test report formats of `livecov run -o`, as busted
-** prints them (utfTerminal, plainTerminal, TAP, gtest, json, junit), and the
-** Cobertura XML coverage report (--cobertura). The coverage table, lcov
-** and livecov's own JSON are in lc_results.h.
+** prints them (utfTerminal, plainTerminal, TAP, gtest, json, junit), the
+** Cobertura XML coverage report (--cobertura) and LuaCov's statistics file
+** (-c). The coverage table, lcov and livecov's own JSON are in lc_results.h.
 */
 #ifndef LC_REPORT_H
 #define LC_REPORT_H
@@ -43,5 +43,9 @@ int lc_report_junit(const lc_results *r, const lc_report_opts *o, FILE *out);
 /* Cobertura XML (coverage-04.dtd): one package per directory, one class per
    file, every executable line with its hits. */
 int lc_report_cobertura(const lc_results *r, FILE *out);
+
+/* Adds the run's hits to LuaCov's statistics file at 'path' (made if
+   missing), as LuaCov does at the end of a run. 0, or -1 with a message. */
+int lc_report_luacov_stats(const lc_results *r, const char *path, char *err, size_t errlen);
 
 #endif

@@ -2,7 +2,8 @@
 ** cli_test.c: `livecov run` from the outside: exit statuses, one clear line
 ** for each kind of bad input, the lcov file parsed back exactly (and checked
 ** against Lua's own line hook and activelines), the JSON report against the
-** schema documented in server/lc_results.c, symlinked sources, and the same
+** schema documented in server/lc_results.c, LuaCov's statistics file (-c),
+** symlinked sources, and the same
 ** reports whatever the number of workers.
 */
 #include "lc_testutil.h"
@@ -357,6 +358,52 @@ static void test_lcov(void **state) {
   free(dir);
 }
 
+/* -c: LuaCov's statistics file, in LuaCov's format (lines 1..last hit,
+   files with a hit, sorted), added to on each run as LuaCov does, where
+   .luacov's statsfile says; nothing without -c. */
+static void test_luacov_stats(void **state) {
+  (void)state;
+  static const char once[] =
+    "22:src/calc.lua\n1 0 1 2 1 0 1 1 5 4 0 1 1 0 1 0 0 0 0 1 0 1 \n"
+    "6:src/sub/deep.lua\n1 1 0 1 1 1 \n";
+  static const char twice[] =
+    "22:src/calc.lua\n2 0 2 4 2 0 2 2 10 8 0 2 2 0 2 0 0 0 0 2 0 2 \n"
+    "6:src/sub/deep.lua\n2 2 0 2 2 2 \n";
+  char *dir = copy_project("cli-luacov");
+  char *stats = tu_fmt("%s/luacov.stats.out", dir);
+  res r = livecov(dir, NULL, "");
+  assert_int_equal(r.code, 0);
+  res_free(&r);
+  assert_int_equal(access(stats, F_OK), -1);
+  for (int run = 0; run < 2; run++) {
+    r = livecov(dir, NULL, "-c");
+    assert_int_equal(r.code, 0);
+    res_free(&r);
+    char *text = tu_read(stats, NULL);
+    assert_non_null(text);
+    assert_string_equal(text, run == 0 ? once : twice);
+    free(text);
+  }
+  char *conf = tu_fmt("%s/.luacov", dir);
+  FILE *f = fopen(conf, "w");
+  assert_non_null(f);
+  fputs("return { statsfile = 'my.stats' }\n", f);
+  fclose(f);
+  r = livecov(dir, NULL, "--coverage");
+  assert_int_equal(r.code, 0);
+  res_free(&r);
+  char *mine = tu_fmt("%s/my.stats", dir);
+  char *text = tu_read(mine, NULL);
+  assert_non_null(text);
+  assert_string_equal(text, once);
+  free(text);
+  free(mine);
+  free(conf);
+  free(stats);
+  tu_rmrf(dir);
+  free(dir);
+}
+
 /* One file reached through a symlinked file and a symlinked directory is
    one record under its real path; links to outside the root are none. */
 static void test_symlinks(void **state) {
@@ -592,6 +639,7 @@ int main(void) {
     cmocka_unit_test(test_syntax_errors),
     cmocka_unit_test(test_unreadable_dir),
     cmocka_unit_test(test_lcov),
+    cmocka_unit_test(test_luacov_stats),
     cmocka_unit_test(test_symlinks),
     cmocka_unit_test(test_jobs_agree),
     cmocka_unit_test(test_json_schema),
