@@ -11,8 +11,10 @@
 // with two generated Lua projects) in the same code-server: one server per
 // folder, each folder's gutter matching `livecov run --json` for that
 // folder, the status bar following the active editor's folder, the Testing
-// view with one item per folder, and runTests false for every folder's
-// server until the workspace is trusted.
+// view with one item per folder, runTests false for every folder's server
+// until the workspace is trusted, and servers following folder changes (a
+// nested project served by its outer folder, then by its own server once
+// the outer folder is replaced by it).
 //
 // Environment: LIVECOV (server binary), VSIX, EXAMPLES (project to copy);
 // optional NODE24 (node for code-server), CODE_SERVER (its entry.js),
@@ -235,21 +237,66 @@ const MULTI_FOLDERS = {
   },
 };
 
-/** Writes the two projects and `multi.code-workspace`; returns the workspace file. */
-function makeMultiRoot() {
-  for (const [name, p] of Object.entries(MULTI_FOLDERS)) {
-    const root = path.join(multi, name);
-    fs.mkdirSync(root, { recursive: true });
-    fs.writeFileSync(path.join(root, '.busted'), 'return { default = { lpath = "src/?.lua;src/?/init.lua" } }\n');
-    for (const [parts, lines] of [[p.module, p.source], [p.spec, p.specSource]]) {
-      const file = path.join(root, ...parts);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    }
+/**
+ * A project nested in beta: served by beta's server while beta is a
+ * workspace folder, by its own once it is a folder and beta is not.
+ */
+const NESTED = {
+  name: 'gamma',
+  dir: ['beta', 'gamma'],
+  module: ['src', 'gamma', 'tally.lua'],
+  source: [
+    '-- gamma: a project nested in beta, for the multi-root end-to-end test.',
+    'local tally = {}',
+    '',
+    'function tally.count(list)',
+    '  local n = 0',
+    '  for _ in ipairs(list) do',
+    '    n = n + 1',
+    '  end',
+    '  return n',
+    'end',
+    '',
+    'function tally.empty(list)',
+    '  return #list == 0',
+    'end',
+    '',
+    'return tally',
+  ],
+  spec: ['spec', 'tally_spec.lua'],
+  specSource: [
+    'local tally = require("gamma.tally")',
+    '',
+    'describe("tally", function()',
+    '  it("counts", function()',
+    '    assert.are.equal(3, tally.count({ 1, 2, 3 }))',
+    '  end)',
+    'end)',
+  ],
+};
+
+function writeProject(root, p) {
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, '.busted'), 'return { default = { lpath = "src/?.lua;src/?/init.lua" } }\n');
+  for (const [parts, lines] of [[p.module, p.source], [p.spec, p.specSource]]) {
+    const file = path.join(root, ...parts);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
   }
+}
+
+/** `multi.code-workspace` with these folders (paths relative to it). */
+function writeWorkspaceFile(folders) {
   const file = path.join(multi, 'multi.code-workspace');
-  writeJson(file, { folders: Object.keys(MULTI_FOLDERS).map((name) => ({ path: name })), settings: {} });
+  writeJson(file, { folders: folders.map((p) => ({ path: p })), settings: {} });
   return file;
+}
+
+/** Writes the projects (alpha, beta, and gamma inside beta) and the workspace of alpha and beta. */
+function makeMultiRoot() {
+  for (const [name, p] of Object.entries(MULTI_FOLDERS)) writeProject(path.join(multi, name), p);
+  writeProject(path.join(multi, ...NESTED.dir), NESTED);
+  return writeWorkspaceFile(Object.keys(MULTI_FOLDERS));
 }
 
 /**
@@ -658,14 +705,16 @@ async function main() {
  */
 async function multiRootChecks(page, url) {
   const wsFile = makeMultiRoot();
+  const rootOf = (name) => (name === NESTED.name ? path.join(multi, ...NESTED.dir) : path.join(multi, name));
   const oracles = {};
-  for (const name of Object.keys(MULTI_FOLDERS)) oracles[name] = jsonOracle(path.join(multi, name));
+  for (const name of [...Object.keys(MULTI_FOLDERS), NESTED.name]) oracles[name] = jsonOracle(rootOf(name));
   ok('livecov run --json on each folder (oracles)',
     Object.entries(oracles).map(([n, o]) => `${n} ${o.percent}`).join(', '));
-  const moduleOf = (name) => path.join(multi, name, ...MULTI_FOLDERS[name].module);
-  const marksOf = (name) => {
-    const lines = oracles[name].files.get(moduleOf(name));
-    if (!lines) throw new Error(`livecov run reported nothing for ${moduleOf(name)}`);
+  const moduleOf = (name) => path.join(rootOf(name), ...(MULTI_FOLDERS[name] ?? NESTED).module);
+  /** The marks of `name`'s module as the server of folder `server` reports them. */
+  const marksOf = (name, server = name) => {
+    const lines = oracles[server].files.get(moduleOf(name));
+    if (!lines) throw new Error(`livecov run on ${server} reported nothing for ${moduleOf(name)}`);
     return { covered: linesWhere(lines, (h) => h > 0), uncovered: linesWhere(lines, (h) => h === 0) };
   };
   const statusOf = (name, failed = 0) => {
@@ -710,7 +759,7 @@ async function multiRootChecks(page, url) {
   // reports the files of both folders.
   await command(page, 'Testing: Focus on Test Explorer View');
   for (const name of Object.keys(MULTI_FOLDERS)) {
-    await page.locator('.monaco-list-row:visible', { hasText: new RegExp(`^${name}`) }).first().waitFor({ state: 'visible' });
+    await page.locator('.test-explorer-tree .monaco-list-row', { hasText: new RegExp(`^${name}`) }).first().waitFor({ state: 'visible' });
   }
   ok('the Test Explorer has an item per folder');
   await page.locator('.action-label[aria-label="Run Tests with Coverage"]:visible').first().click();
@@ -738,6 +787,36 @@ async function multiRootChecks(page, url) {
   await openFile(page, moduleOf('alpha'), path.join(multi, 'alpha'));
   const clean = await expectStatus(page, 'alpha unaffected', statusOf('alpha'));
   ok('alpha\'s status is its own', clean);
+
+  // Folders change: gamma, a project inside beta, is beta's (never run by
+  // beta's specs: all uncovered). Replacing beta with gamma in the
+  // workspace (alpha stays first, so the extension host keeps running)
+  // stops beta's server, drops its marks, and starts gamma's.
+  const gamma = moduleOf(NESTED.name);
+  const underBeta = marksOf(NESTED.name, 'beta');
+  if (underBeta.covered.length > 0) throw new Error(`beta's specs cover ${gamma}: ${JSON.stringify(underBeta)}`);
+  await openFile(page, gamma, path.join(multi, 'beta'));
+  await expectGutter(page, 'gamma\'s module served by beta', underBeta);
+  await expectStatus(page, 'gamma\'s module in beta\'s status', statusOf('beta', 1));
+  ok('a project nested in a served folder is that folder\'s', `uncovered ${JSON.stringify(underBeta.uncovered)}`);
+
+  writeWorkspaceFile(['alpha', NESTED.dir.join('/')]);
+  const own = marksOf(NESTED.name);
+  await expectGutter(page, 'gamma\'s module served by gamma', own);
+  const gammaLabel = await expectStatus(page, 'status bar of gamma', statusOf(NESTED.name));
+  ok('removing beta and adding gamma starts gamma\'s server', `${gammaLabel}; uncovered ${JSON.stringify(own.uncovered)}`);
+  await openFile(page, moduleOf('beta'), path.join(multi, 'beta'));
+  await expectGutter(page, 'no marks on beta\'s module once beta is gone', {});
+  ok('beta\'s marks go with its server');
+  await command(page, 'Testing: Focus on Test Explorer View');
+  await until(page, 'Test Explorer items alpha and gamma only', () => {
+    const rows = [...document.querySelectorAll('.test-explorer-tree .monaco-list-row')]
+      .map((r) => (r.textContent || '').trim());
+    return rows.some((t) => t.startsWith('alpha')) && rows.some((t) => t.startsWith('gamma')) &&
+      !rows.some((t) => t.startsWith('beta'));
+  });
+  ok('the Test Explorer follows the folders');
+  await shot(page, 'multi-root-folders');
 }
 
 /** After the run: every folder's server said it ran no tests before the workspace was trusted. */
@@ -748,6 +827,14 @@ function checkUntrustedLogs() {
     if (!said) throw new Error(`the log of ${name}'s server (${logs.join(', ') || 'missing'}) does not say runTests is false`);
   }
   ok('every folder\'s server started with runTests false while untrusted');
+  // Folder changes restart nothing else: alpha's server started once.
+  const alpha = fs.readdirSync(cfg.artifacts).filter((f) => f.startsWith('livecov (alpha)'));
+  const starts = alpha.flatMap((f) => fs.readFileSync(path.join(cfg.artifacts, f), 'utf8').split('\n'))
+    .filter((l) => /livecov: started .* lsp in /.test(l));
+  if (starts.length !== 1) throw new Error(`alpha's server started ${starts.length} times (${alpha.join(', ')})`);
+  const gamma = fs.readdirSync(cfg.artifacts).filter((f) => f.startsWith(`livecov (${NESTED.name})`));
+  if (gamma.length !== 1) throw new Error(`gamma's log: ${gamma.join(', ') || 'missing'}`);
+  ok('replacing beta with gamma left alpha\'s server running', starts[0].replace(/^.*livecov: /, ''));
 }
 
 /** SIGTERM to the process group of `child`, SIGKILL to what is left after 5 s. */
