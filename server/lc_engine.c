@@ -2,10 +2,13 @@
 ** lc_engine.c: the server's state and scheduling.
 ** A save marks spec files as pending and (re)arms one debounce timer; when
 ** it fires, every pending spec is cancelled if in flight and resubmitted to
-** the pool. Each finished spec replaces its previous result, the project
-** view is re-merged, and only files whose published view changed are
-** reported (a signature per file), so a save touching one spec publishes a
-** handful of messages.
+** the pool. Each finished spec replaces its previous result; the merged
+** records of the files that result touched are recomputed, the views of
+** the files that could have changed are compared with what was last
+** reported (a signature per file), and only changed files are reported, so
+** a save touching one spec costs work and messages in proportion to that
+** spec, not to the project. Events that change the project itself (files
+** created or deleted, .busted, settings) re-merge and compare everything.
 */
 #include "lc_engine.h"
 #include "lc_conf.h"
@@ -37,9 +40,21 @@ typedef struct spec_entry {
   char *path;
   lc_specres *res;      /* last complete result, or NULL */
   uint64_t submitted;   /* run sequence of the job in flight, 0 none */
+  uint64_t ord;         /* order of creation: entries never change places */
 } spec_entry;
 
 typedef struct pubsig { char *path; uint64_t sig; } pubsig;
+
+/* A failing test's mark on one file (lc_engine_view's 'failed'), indexed
+   by that file so a view does not scan every test of the project. A file's
+   marks are kept in the order of the spec entries, then of the tests. */
+typedef struct failmark {
+  uint64_t ord;         /* spec_entry.ord of the result */
+  const lc_specres *res;
+  int test;             /* index in res->tests */
+  int line;             /* 1-based, before shifting for unsaved edits */
+} failmark;
+typedef struct faillist { failmark *v; int n, cap; } faillist;
 
 typedef struct bconf {
   char *lpath, *cpath;
@@ -56,11 +71,19 @@ struct lc_engine {
   lc_pool *pool;
   spec_entry *specs;
   int nspecs, capspecs;
+  uint64_t nextord;
+  lc_pathmap specpos;   /* spec path -> index in proj.specs */
   lc_results merged;
+  int need_merge;       /* the project changed since the last full merge */
+  int need_publish_all; /* views may have changed since the last full compare */
+  lc_pathmap failpos;   /* path -> index in 'fails' */
+  faillist *fails;
+  int nfails, capfails;
   doc *docs;
   int ndocs, capdocs;
   pubsig *pubs;
   int npubs, cappubs;
+  lc_pathmap pubpos;    /* path -> index in 'pubs' */
   uv_timer_t debounce;
   lc_strv pending;
   lc_reason pending_reason;
@@ -77,12 +100,14 @@ struct lc_engine {
   lc_failmark *vfail; int capvfail;
   /* files with a view: merged files plus files with failures */
   lc_strv files;
+  lc_pathmap filepos;   /* path -> index in 'files' */
   int closing;
   void (*closed)(void *);
   void *closed_ud;
   int told_disabled;
   int submitting;       /* inside start_pending: batch cannot end yet */
   int have_results;     /* a spec has finished since start */
+  int instr_ok;         /* lc_instr_supported said yes */
   char *tmpdir;         /* runOnType: buffers handed to workers, or NULL */
   unsigned ntmp;
   bconf conf;           /* from .busted */
@@ -212,17 +237,21 @@ static spec_entry *get_spec(lc_engine *e, const char *path) {
   s = &e->specs[e->nspecs];
   memset(s, 0, sizeof *s);
   if (!(s->path = strdup(path))) return NULL;
+  s->ord = ++e->nextord;
   e->nspecs++;
   return s;
 }
+
+static void unindex_failures(lc_engine *e, const lc_specres *r);
 
 /* Drops entries of specs that no longer exist (deleted or renamed). */
 static void prune_specs(lc_engine *e) {
   int w = 0;
   for (int i = 0; i < e->nspecs; i++) {
-    if (lc_strv_has(&e->proj.specs, e->specs[i].path) || e->specs[i].submitted) {
+    if (lc_pathmap_get(&e->specpos, e->specs[i].path) || e->specs[i].submitted) {
       e->specs[w++] = e->specs[i];
     } else {
+      if (e->specs[i].res) unindex_failures(e, e->specs[i].res);
       lc_specres_free(e->specs[i].res);
       free(e->specs[i].path);
     }
@@ -324,6 +353,77 @@ static int spec_line_in_trace(const lc_project *p, const char *trace, const char
   return 0;
 }
 
+/* The marks a test of 'r' leaves (none unless it failed or erred): on the
+   file and line where it failed, when known, and on its spec, at the
+   spec's frame in the traceback when it raised elsewhere. Returns their
+   number (0 to 2); paths borrowed from 'r'. */
+static int test_marks(const lc_project *p, const lc_specres *r, const lc_testrec *tr,
+                      const char *path[2], int line[2]) {
+  if (tr->status != LC_FAILURE && tr->status != LC_ERROR) return 0;
+  int n = 0;
+  if (tr->fail_file && tr->fail_line > 0) {
+    path[n] = tr->fail_file;
+    line[n++] = tr->fail_line;
+  }
+  if (!n || strcmp(tr->fail_file, r->spec) != 0) {
+    int l = spec_line_in_trace(p, tr->trace, r->spec);
+    path[n] = r->spec;
+    line[n++] = l ? l : tr->line > 0 ? tr->line : 1;
+  }
+  return n;
+}
+
+/* The failure index (e->failpos, e->fails): every mark of every result,
+   by file. Lists of files that lose all their marks stay, empty. */
+
+/* Adds the marks of the failing tests of 'r' (the result of the spec entry
+   of order 'ord') to the index. 0, or -1 on no memory. */
+static int index_failures(lc_engine *e, uint64_t ord, const lc_specres *r) {
+  for (int t = 0; t < r->ntests; t++) {
+    const char *path[2];
+    int line[2];
+    int n = test_marks(&e->proj, r, &r->tests[t], path, line);
+    for (int k = 0; k < n; k++) {
+      int *at = lc_pathmap_get(&e->failpos, path[k]);
+      if (!at) {
+        if (grow((void **)&e->fails, &e->capfails, e->nfails + 1, sizeof *e->fails) ||
+            lc_pathmap_put(&e->failpos, path[k], e->nfails))
+          return -1;
+        memset(&e->fails[e->nfails], 0, sizeof *e->fails);
+        e->nfails++;
+        at = lc_pathmap_get(&e->failpos, path[k]);
+      }
+      faillist *l = &e->fails[*at];
+      if (grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v)) return -1;
+      /* after the marks of earlier entries and of this result's earlier tests */
+      int i = l->n;
+      while (i > 0 && l->v[i - 1].ord > ord) i--;
+      memmove(&l->v[i + 1], &l->v[i], (size_t)(l->n - i) * sizeof *l->v);
+      l->v[i] = (failmark){ ord, r, t, line[k] };
+      l->n++;
+    }
+  }
+  return 0;
+}
+
+/* Removes the marks of 'r' (before 'r' is freed). */
+static void unindex_failures(lc_engine *e, const lc_specres *r) {
+  for (int t = 0; t < r->ntests; t++) {
+    const char *path[2];
+    int line[2];
+    int n = test_marks(&e->proj, r, &r->tests[t], path, line);
+    for (int k = 0; k < n; k++) {
+      int *at = lc_pathmap_get(&e->failpos, path[k]);
+      if (!at) continue;
+      faillist *l = &e->fails[*at];
+      int w = 0;
+      for (int i = 0; i < l->n; i++)
+        if (l->v[i].res != r) l->v[w++] = l->v[i];
+      l->n = w;
+    }
+  }
+}
+
 /* Failure messages live in the results; 'first_line' copies would need
    storage, so failmarks point at the full message (the LSP layer trims). */
 int lc_engine_view(lc_engine *e, const char *path, lc_file_view *out) {
@@ -351,28 +451,17 @@ int lc_engine_view(lc_engine *e, const char *path, lc_file_view *out) {
       else e->vunc[nu++] = at;
     }
   }
-  for (int s = 0; s < e->nspecs; s++) {
-    const lc_specres *r = e->specs[s].res;
-    if (!r) continue;
-    for (int t = 0; t < r->ntests; t++) {
-      const lc_testrec *tr = &r->tests[t];
-      if (tr->status != LC_FAILURE && tr->status != LC_ERROR) continue;
-      int line = 0;
-      if (tr->fail_file && !strcmp(tr->fail_file, path) && tr->fail_line > 0)
-        line = tr->fail_line;
-      else if (!strcmp(r->spec, path)) {     /* raised elsewhere: the spec's frame */
-        line = spec_line_in_trace(&e->proj, tr->trace, r->spec);
-        if (!line) line = tr->line > 0 ? tr->line : 1;
-      }
-      if (!line) continue;
-      int at = shift ? shift_line(shift, line) : line;
-      if (at <= 0) continue;
-      if (grow((void **)&e->vfail, &e->capvfail, nf + 1, sizeof *e->vfail)) return -1;
-      e->vfail[nf].line = at;
-      e->vfail[nf].message = tr->message ? tr->message : "failed";
-      e->vfail[nf].test = tr->name;
-      nf++;
-    }
+  int *fi = lc_pathmap_get(&e->failpos, path);
+  const faillist *fl = fi ? &e->fails[*fi] : NULL;
+  for (int i = 0; fl && i < fl->n; i++) {
+    const lc_testrec *tr = &fl->v[i].res->tests[fl->v[i].test];
+    int at = shift ? shift_line(shift, fl->v[i].line) : fl->v[i].line;
+    if (at <= 0) continue;
+    if (grow((void **)&e->vfail, &e->capvfail, nf + 1, sizeof *e->vfail)) return -1;
+    e->vfail[nf].line = at;
+    e->vfail[nf].message = tr->message ? tr->message : "failed";
+    e->vfail[nf].test = tr->name;
+    nf++;
   }
   qsort(e->vcov, (size_t)nc, sizeof *e->vcov, cmp_hits);
   qsort(e->vunc, (size_t)nu, sizeof *e->vunc, cmp_int);
@@ -398,9 +487,8 @@ static uint64_t view_sig(const lc_file_view *v) {
 }
 
 static pubsig *find_pub(lc_engine *e, const char *path) {
-  for (int i = 0; i < e->npubs; i++)
-    if (!strcmp(e->pubs[i].path, path)) return &e->pubs[i];
-  return NULL;
+  int *i = lc_pathmap_get(&e->pubpos, path);
+  return i ? &e->pubs[*i] : NULL;
 }
 
 /* Reports 'path' if its view differs from what was last reported. */
@@ -416,44 +504,137 @@ static void publish_if_changed(lc_engine *e, const char *path) {
     if (grow((void **)&e->pubs, &e->cappubs, e->npubs + 1, sizeof *e->pubs)) return;
     p = &e->pubs[e->npubs];
     if (!(p->path = strdup(path))) return;
+    if (lc_pathmap_put(&e->pubpos, path, e->npubs) != 0) { free(p->path); return; }
     e->npubs++;
   }
   p->sig = sig;
   if (e->cbs.file_changed) e->cbs.file_changed(e->ud, path);
 }
 
-/* Rebuilds the merged view and the list of files that have a view. */
-static void remerge(lc_engine *e) {
-  lc_specres **v = calloc((size_t)(e->proj.specs.n + 1), sizeof *v);
-  if (!v) return;
-  int n = 0;
-  for (int i = 0; i < e->proj.specs.n; i++) {
-    spec_entry *s = find_spec(e, e->proj.specs.v[i]);
-    if (s && s->res) v[n++] = s->res;
+/* The specs with results in project order, as merged: entries of specs gone
+   from the project (still running when they went) are left out. Replaces
+   e->merged.specs; 0, or -1 on no memory (the list is then emptied, as it
+   may point at results pruned since). */
+typedef struct ranked { int pos; lc_specres *res; } ranked;
+static int cmp_ranked(const void *a, const void *b) {
+  const ranked *x = a, *y = b;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+static int list_merged_specs(lc_engine *e) {
+  ranked *rk = malloc((size_t)(e->nspecs + 1) * sizeof *rk);
+  lc_specres **v = calloc((size_t)(e->nspecs + 1), sizeof *v);
+  if (!rk || !v) {
+    free(rk);
+    free(v);
+    e->merged.nspecs = 0;          /* never keep pointers that may dangle */
+    return -1;
   }
+  int n = 0;
+  for (int i = 0; i < e->nspecs; i++) {
+    int *pos = e->specs[i].res ? lc_pathmap_get(&e->specpos, e->specs[i].path) : NULL;
+    if (pos) rk[n++] = (ranked){ *pos, e->specs[i].res };
+  }
+  qsort(rk, (size_t)n, sizeof *rk, cmp_ranked);
+  for (int i = 0; i < n; i++) v[i] = rk[i].res;
+  free(rk);
   free(e->merged.specs);
   e->merged.specs = v;
   e->merged.nspecs = n;
   e->merged.proj = &e->proj;
-  if (lc_results_merge(&e->merged) != 0) logf_(e, 1, "out of memory merging results");
+  return 0;
+}
+
+static int add_file(lc_engine *e, const char *path) {
+  if (lc_pathmap_get(&e->filepos, path)) return 0;
+  return lc_pathmap_put(&e->filepos, path, e->files.n) || lc_strv_push(&e->files, path) ? -1 : 0;
+}
+
+/* The file under the root that test 't' of 'r' failed in, or NULL. */
+static const char *failed_under_root(const lc_project *p, const lc_specres *r, int t) {
+  const char *ff = r->tests[t].fail_file;
+  return ff && lc_project_rel(p, ff) != ff ? ff : NULL;
+}
+
+/* Rebuilds the list of files that have a view: the merged files (in scope,
+   sorted), then per merged spec in project order the spec itself and the
+   files under the root its tests failed in. 0, or -1 on no memory. */
+static int list_files(lc_engine *e) {
   lc_strv_clear(&e->files);
+  lc_pathmap_clear(&e->filepos);
   for (int i = 0; e->merged.total && i < lc_cov_nfiles(e->merged.total); i++)
-    lc_strv_push(&e->files, lc_cov_file_at(e->merged.total, i)->path);
-  for (int i = 0; i < n; i++) {
-    if (!lc_strv_has(&e->files, v[i]->spec)) lc_strv_push(&e->files, v[i]->spec);
-    for (int t = 0; t < v[i]->ntests; t++) {
-      const char *ff = v[i]->tests[t].fail_file;
-      if (ff && !lc_strv_has(&e->files, ff) && lc_project_rel(&e->proj, ff) != ff)
-        lc_strv_push(&e->files, ff);
+    if (add_file(e, lc_cov_file_at(e->merged.total, i)->path)) return -1;
+  for (int i = 0; i < e->merged.nspecs; i++) {
+    const lc_specres *r = e->merged.specs[i];
+    if (add_file(e, r->spec)) return -1;
+    for (int t = 0; t < r->ntests; t++) {
+      const char *ff = failed_under_root(&e->proj, r, t);
+      if (ff && add_file(e, ff)) return -1;
     }
+  }
+  return 0;
+}
+
+/* 1 if results 'a' and 'b' of one spec give list_files the same entries:
+   the files under the root their tests failed in, in order. */
+static int same_view_files(const lc_project *p, const lc_specres *a, const lc_specres *b) {
+  int i = 0, j = 0;
+  for (;;) {
+    while (i < a->ntests && !failed_under_root(p, a, i)) i++;
+    while (j < b->ntests && !failed_under_root(p, b, j)) j++;
+    if (i == a->ntests || j == b->ntests) return i == a->ntests && j == b->ntests;
+    if (strcmp(a->tests[i].fail_file, b->tests[j].fail_file) != 0) return 0;
+    i++;
+    j++;
   }
 }
 
+/* Rebuilds the merged view from every result and the list of files that
+   have a view; the next compare must look at every file. */
+static void remerge(lc_engine *e) {
+  int rc = list_merged_specs(e);
+  rc |= lc_results_merge(&e->merged);
+  rc |= list_files(e);
+  if (rc) logf_(e, 1, "out of memory merging results");
+  e->need_merge = 0;
+  e->need_publish_all = 1;
+}
+
 static void publish_all_changed(lc_engine *e) {
+  e->need_publish_all = 0;
   for (int i = 0; i < e->files.n; i++) publish_if_changed(e, e->files.v[i]);
   /* files that had a view and lost it (deleted, out of scope) */
   for (int i = 0; i < e->npubs; i++)
-    if (!lc_strv_has(&e->files, e->pubs[i].path)) publish_if_changed(e, e->pubs[i].path);
+    if (!lc_pathmap_get(&e->filepos, e->pubs[i].path)) publish_if_changed(e, e->pubs[i].path);
+}
+
+/* Reports those of the files 'paths' whose view changed, in the order
+   publish_all_changed would report them: the caller vouches that no other
+   file's view changed. Paths without a view that were never reported are
+   skipped, as publish_all_changed skips them. */
+typedef struct pubrank { int group, pos; const char *path; } pubrank;
+static int cmp_pubrank(const void *a, const void *b) {
+  const pubrank *x = a, *y = b;
+  if (x->group != y->group) return x->group - y->group;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+static void publish_changed(lc_engine *e, const char *const *paths, int n) {
+  pubrank *rk = malloc((size_t)(n + 1) * sizeof *rk);
+  if (!rk) {
+    logf_(e, 1, "out of memory comparing views; comparing every file");
+    publish_all_changed(e);
+    return;
+  }
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    int *at = lc_pathmap_get(&e->filepos, paths[i]);
+    if (at) { rk[k++] = (pubrank){ 0, *at, paths[i] }; continue; }
+    at = lc_pathmap_get(&e->pubpos, paths[i]);
+    if (at) rk[k++] = (pubrank){ 1, *at, paths[i] };
+  }
+  qsort(rk, (size_t)k, sizeof *rk, cmp_pubrank);
+  for (int i = 0; i < k; i++)
+    if (i == 0 || cmp_pubrank(&rk[i - 1], &rk[i]) != 0) publish_if_changed(e, rk[i].path);
+  free(rk);
 }
 
 /* }====================================================== */
@@ -474,6 +655,84 @@ static void finish_batch(lc_engine *e) {
   if (e->cbs.summary) e->cbs.summary(e->ud);
 }
 
+/* A list of borrowed paths. */
+typedef struct pathlist { const char **v; int n, cap; } pathlist;
+
+static int pl_push(pathlist *l, const char *path) {
+  if (grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v)) return -1;
+  l->v[l->n++] = path;
+  return 0;
+}
+
+/* The files a result adds coverage to. */
+static int add_cov_paths(pathlist *l, const lc_specres *r) {
+  for (int i = 0; i < lc_cov_nfiles(r->cov); i++)
+    if (pl_push(l, lc_cov_file_at(r->cov, i)->path)) return -1;
+  return 0;
+}
+
+/* The other files whose view a result shapes: its spec and every file its
+   tests failed in (their failure marks; whether they have a view). */
+static int add_mark_paths(pathlist *l, const lc_specres *r) {
+  if (pl_push(l, r->spec)) return -1;
+  for (int t = 0; t < r->ntests; t++)
+    if (r->tests[t].fail_file && pl_push(l, r->tests[t].fail_file)) return -1;
+  return 0;
+}
+
+/*
+** Replaces the result of 's' with 'r' and reports the files whose view
+** changed. Only the files the old or the new result touches can have
+** changed (merged records, failure marks, having a view at all), and the
+** open documents, whose marks are now shifted by other edits: only those
+** are recomputed and compared. Every file is, as before this was made
+** incremental, when the project changed since the last full merge
+** (need_merge), when a full merge left views uncompared (need_publish_all),
+** for the first result, and when memory runs out on the way.
+*/
+static void take_result(lc_engine *e, spec_entry *s, lc_specres *r) {
+  lc_specres *old = s->res;
+  int first = !e->have_results;
+  s->res = r;
+  e->have_results = 1;
+  /* The new data describes the files as saved: unsaved edits made since
+     the save are what marks must now be shifted by. */
+  for (int i = 0; i < e->ndocs; i++) {
+    doc *d = &e->docs[i];
+    /* A buffer sent with this run (runOnType) is the snapshot; else disk. */
+    log_copy(&d->shown, d->overlay_run == e->run_id && d->overlay_run ? &d->sub : &d->saved);
+  }
+  if (old) unindex_failures(e, old);
+  if (index_failures(e, s->ord, r) != 0) logf_(e, 1, "out of memory indexing failures");
+  int full = e->need_merge || !e->merged.total;
+  pathlist touched = {0};
+  if (!full) {
+    /* In the merged list the new result takes the old one's place. */
+    int at = -1;
+    for (int i = 0; old && i < e->merged.nspecs && at < 0; i++)
+      if (e->merged.specs[i] == old) at = i;
+    if (at >= 0) e->merged.specs[at] = r;
+    else if (list_merged_specs(e) != 0) full = 1;
+    if (!full && (add_cov_paths(&touched, r) != 0 || (old && add_cov_paths(&touched, old) != 0) ||
+                  lc_results_update(&e->merged, touched.v, touched.n) != 0))
+      full = 1;
+    if (!full && (at < 0 || !same_view_files(&e->proj, old, r)) && list_files(e) != 0)
+      full = 1;
+  }
+  if (full) remerge(e);
+  if (e->cbs.spec_done) e->cbs.spec_done(e->ud, r);
+  if (first || e->need_publish_all) {
+    publish_all_changed(e);
+  } else {
+    int ok = add_mark_paths(&touched, r) == 0 && (!old || add_mark_paths(&touched, old) == 0);
+    for (int i = 0; ok && i < e->ndocs; i++) ok = pl_push(&touched, e->docs[i].path) == 0;
+    if (ok) publish_changed(e, touched.v, touched.n);
+    else publish_all_changed(e);
+  }
+  free(touched.v);
+  lc_specres_free(old);          /* last: 'touched' borrows from it */
+}
+
 static void on_job(lc_pool *p, lc_job *job, void *ud) {
   (void)p;
   lc_engine *e = ud;
@@ -491,19 +750,7 @@ static void on_job(lc_pool *p, lc_job *job, void *ud) {
       logf_(e, 1, "%s: %s", lc_project_rel(&e->proj, r->spec),
             r->ntests ? r->tests[r->ntests - 1].message : "worker failed");
     if (job->errtext) logf_(e, 3, "worker stderr (%s): %s", lc_project_rel(&e->proj, r->spec), job->errtext);
-    lc_specres_free(s->res);
-    s->res = r;
-    e->have_results = 1;
-    /* The new data describes the files as saved: unsaved edits made since
-       the save are what marks must now be shifted by. */
-    for (int i = 0; i < e->ndocs; i++) {
-      doc *d = &e->docs[i];
-      /* A buffer sent with this run (runOnType) is the snapshot; else disk. */
-      log_copy(&d->shown, d->overlay_run == e->run_id && d->overlay_run ? &d->sub : &d->saved);
-    }
-    remerge(e);
-    if (e->cbs.spec_done) e->cbs.spec_done(e->ud, r);
-    publish_all_changed(e);
+    take_result(e, s, r);
   }
   e->batch_done++;
   if (e->cbs.run_progress)
@@ -526,7 +773,9 @@ static int build_args(lc_engine *e, lc_strv *a) {
   if (e->conf.cpath && (lc_strv_push(a, "--cpath") || lc_strv_push(a, e->conf.cpath))) return -1;
   int instrument = e->set.instrument;
   char why[256];
-  if (instrument && !lc_instr_supported(why, sizeof why)) {
+  /* The answer depends on the linked Lua alone and costs a Lua state, so a
+     yes is kept; a no is asked again, which also repeats its log line. */
+  if (instrument && !e->instr_ok && !(e->instr_ok = lc_instr_supported(why, sizeof why))) {
     logf_(e, 2, "instrument mode unavailable (%s); using the line hook", why);
     instrument = 0;
   }
@@ -688,12 +937,23 @@ static int rescan(lc_engine *e) {
     logf_(e, 1, ".luacov: %s", err);
   for (int i = 0; i < e->set.include.n; i++) lc_strv_push(&e->proj.include, e->set.include.v[i]);
   for (int i = 0; i < e->set.exclude.n; i++) lc_strv_push(&e->proj.exclude, e->set.exclude.v[i]);
+  int rc = 0;
   if (lc_project_scan(&e->proj, err, sizeof err) != 0) {
     logf_(e, 1, "%s", err);
-    return -1;
+    rc = -1;
   }
-  prune_specs(e);
-  return 0;
+  int indexed = 1;
+  lc_pathmap_clear(&e->specpos);
+  for (int i = 0; i < e->proj.specs.n && indexed; i++)
+    indexed = lc_pathmap_put(&e->specpos, e->proj.specs.v[i], i) == 0;
+  if (!indexed) logf_(e, 1, "out of memory listing spec files");
+  /* A failed scan or index would drop results of specs that still exist. */
+  if (rc == 0 && indexed) prune_specs(e);
+  /* The merged list must not point at pruned results; the merged records
+     follow at the next full merge, which the scope may need anyway. */
+  if (list_merged_specs(e) != 0) logf_(e, 1, "out of memory merging results");
+  e->need_merge = 1;
+  return rc;
 }
 
 void lc_engine_run_all(lc_engine *e, lc_reason why) {
@@ -804,6 +1064,12 @@ static void free_everything(lc_engine *e) {
   free(e->docs);
   for (int i = 0; i < e->npubs; i++) free(e->pubs[i].path);
   free(e->pubs);
+  lc_pathmap_clear(&e->pubpos);
+  for (int i = 0; i < e->nfails; i++) free(e->fails[i].v);
+  free(e->fails);
+  lc_pathmap_clear(&e->failpos);
+  lc_pathmap_clear(&e->specpos);
+  lc_pathmap_clear(&e->filepos);
   free(e->merged.specs);
   lc_results_free(&e->merged);
   lc_strv_clear(&e->pending);

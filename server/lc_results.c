@@ -16,11 +16,14 @@
 **   unknown (a worker that crashed or timed out).
 */
 #include "lc_results.h"
+#include "lc_lines.h"
 
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 void lc_file_counts(const lc_cov_file *f, long *lines, long *hit) {
   long n = 0, h = 0;
@@ -33,10 +36,248 @@ void lc_file_counts(const lc_cov_file *f, long *lines, long *hit) {
   *hit = h;
 }
 
+/* {====================================================== path map */
+
+static uint64_t hash_path(const char *s) {
+  uint64_t h = 1469598103934665603ull;           /* FNV-1a */
+  for (; *s; s++) { h ^= (unsigned char)*s; h *= 1099511628211ull; }
+  return h;
+}
+
+int *lc_pathmap_get(const lc_pathmap *m, const char *path) {
+  if (!m->cap) return NULL;
+  size_t mask = (size_t)m->cap - 1;
+  for (size_t i = (size_t)hash_path(path) & mask; m->keys[i]; i = (i + 1) & mask)
+    if (!strcmp(m->keys[i], path)) return &m->vals[i];
+  return NULL;
+}
+
+/* Moves every key into tables of 'ncap' slots (a power of two). */
+static int pathmap_rehash(lc_pathmap *m, int ncap) {
+  char **nk = calloc((size_t)ncap, sizeof *nk);
+  int *nv = malloc((size_t)ncap * sizeof *nv);
+  if (!nk || !nv) { free(nk); free(nv); return -1; }
+  size_t mask = (size_t)ncap - 1;
+  for (int i = 0; i < m->cap; i++) {
+    if (!m->keys[i]) continue;
+    size_t j = (size_t)hash_path(m->keys[i]) & mask;
+    while (nk[j]) j = (j + 1) & mask;
+    nk[j] = m->keys[i];
+    nv[j] = m->vals[i];
+  }
+  free(m->keys);
+  free(m->vals);
+  m->keys = nk;
+  m->vals = nv;
+  m->cap = ncap;
+  return 0;
+}
+
+int lc_pathmap_put(lc_pathmap *m, const char *path, int val) {
+  int *v = lc_pathmap_get(m, path);
+  if (v) { *v = val; return 0; }
+  /* at most half full, so probes stay short and always end */
+  if ((m->n + 1) * 2 > m->cap) {
+    if (m->cap > INT_MAX / 4 || pathmap_rehash(m, m->cap ? m->cap * 2 : 64) != 0) return -1;
+  }
+  char *key = strdup(path);
+  if (!key) return -1;
+  size_t mask = (size_t)m->cap - 1, i = (size_t)hash_path(path) & mask;
+  while (m->keys[i]) i = (i + 1) & mask;
+  m->keys[i] = key;
+  m->vals[i] = val;
+  m->n++;
+  return 0;
+}
+
+void lc_pathmap_clear(lc_pathmap *m) {
+  for (int i = 0; i < m->cap; i++) free(m->keys[i]);
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof *m);
+}
+
+/* }====================================================== */
+
+/* {====================================================== lines of files no spec loaded */
+
+/*
+** A file in scope that no spec loaded is reported with its executable lines
+** at zero hits, and learning those lines means compiling it. The language
+** server merges after every finished spec; compiling every such file each
+** time made a save cost work in proportion to the project. So the lines are
+** kept here, per path, with what stat said of the file when it was compiled:
+** device, inode, size, modification and status-change times (ns). Those
+** keys were chosen over dropping entries on the editor's save and
+** watched-file events because they also see changes no event reports (a
+** client that watches no files, a tool rewriting sources), for one stat per
+** file the merge needs, and because lc_results also serves `livecov run`,
+** which knows no events.
+**
+** Equal keys alone do not prove equal contents: a file rewritten with the
+** same size within one tick of the file system's clock (a few ms, whole
+** seconds on some file systems) keeps its times. So, as git does with its
+** index, an entry is trusted only if the file's times were older than the
+** moment the compile began by more than LINES_SETTLE seconds: any later
+** write then moves a time. Entries of younger files, and of files that do
+** not compile, are compiled again the next time they are needed.
+*/
+#define LINES_SETTLE 2
+
+typedef struct lineent {
+  int trusted;              /* 'lines' and 'err' describe the file as keyed */
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtime, ctime;
+  int *lines;               /* executable lines as reported, may repeat */
+  int nlines, caplines;
+  char *err;                /* why the file has no lines (it does not compile) */
+} lineent;
+
+struct lc_linecache {
+  lc_pathmap index;         /* path -> index in 'v' */
+  lineent *v;
+  int n, cap;
+};
+
+static void linecache_free(lc_linecache *c) {
+  if (!c) return;
+  for (int i = 0; i < c->n; i++) {
+    free(c->v[i].lines);
+    free(c->v[i].err);
+  }
+  free(c->v);
+  lc_pathmap_clear(&c->index);
+  free(c);
+}
+
+static lineent *linecache_find(const lc_linecache *c, const char *path) {
+  int *i = c ? lc_pathmap_get(&c->index, path) : NULL;
+  return i ? &c->v[*i] : NULL;
+}
+
+/* The entry of 'path', created empty and untrusted when absent; NULL on no
+   memory. */
+static lineent *linecache_get(lc_linecache *c, const char *path) {
+  lineent *e = linecache_find(c, path);
+  if (e) return e;
+  if (c->n == c->cap) {
+    int ncap = c->cap ? c->cap * 2 : 64;
+    lineent *nv = realloc(c->v, (size_t)ncap * sizeof *nv);
+    if (!nv) return NULL;
+    c->v = nv;
+    c->cap = ncap;
+  }
+  if (lc_pathmap_put(&c->index, path, c->n) != 0) return NULL;
+  e = &c->v[c->n++];
+  memset(e, 0, sizeof *e);
+  return e;
+}
+
+static int same_file(const lineent *e, const struct stat *st) {
+  return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+         e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+         e->ctime.tv_sec == st->st_ctim.tv_sec && e->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+/* 1 if 'a' + LINES_SETTLE seconds is before 'b'. */
+static int settled_before(const struct timespec *a, const struct timespec *b) {
+  time_t s = a->tv_sec + LINES_SETTLE;
+  return s < b->tv_sec || (s == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+typedef struct collect { lineent *e; int oom; } collect;
+
+static int collect_line(void *ud, int line) {
+  collect *c = ud;
+  lineent *e = c->e;
+  if (e->nlines == e->caplines) {
+    if (e->caplines > INT_MAX / 4) { c->oom = 1; return 1; }
+    int ncap = e->caplines ? e->caplines * 2 : 64;
+    int *nv = realloc(e->lines, (size_t)ncap * sizeof *nv);
+    if (!nv) { c->oom = 1; return 1; }       /* stops the walk */
+    e->lines = nv;
+    e->caplines = ncap;
+  }
+  e->lines[e->nlines++] = line;
+  return 0;
+}
+
+/*
+** Marks the executable lines of 't', a file in scope no spec loaded, from
+** the entry of 'c', compiling the file unless the entry is trusted and the
+** file is still as keyed. A trusted entry of 'prev' (the cache of an
+** earlier merge) is taken over. '*err' is set to why the file has no lines
+** (owned by 'c'), or NULL. Returns 0, or -1 on no memory.
+*/
+static int never_loaded_lines(lc_linecache *c, lc_linecache *prev, lc_cov_file *t,
+                              const char **err) {
+  *err = NULL;
+  struct timespec now;        /* before stat and read: see LINES_SETTLE */
+  int have_now = clock_gettime(CLOCK_REALTIME, &now) == 0;
+  struct stat st;
+  int known = stat(t->path, &st) == 0;
+  lineent *e = linecache_get(c, t->path);
+  if (!e) return -1;
+  lineent *old = linecache_find(prev, t->path);
+  if (known && old && old->trusted && same_file(old, &st) && !e->trusted) {
+    free(e->lines);
+    free(e->err);
+    *e = *old;                /* 'prev' is freed without what it gave away */
+    old->lines = NULL;
+    old->err = NULL;
+    old->trusted = 0;
+  }
+  if (!known || !e->trusted || !same_file(e, &st)) {
+    e->trusted = 0;
+    e->nlines = 0;
+    free(e->err);
+    e->err = NULL;
+    char msg[512];
+    collect col = { e, 0 };
+    int rc = lc_lines_of_file(t->path, collect_line, &col, msg, sizeof msg);
+    if (col.oom) return -1;
+    if (rc != 0 && !(e->err = strdup(msg))) return -1;
+    if (known) {
+      e->dev = st.st_dev;
+      e->ino = st.st_ino;
+      e->size = st.st_size;
+      e->mtime = st.st_mtim;
+      e->ctime = st.st_ctim;
+      const struct timespec *newest =
+        (st.st_ctim.tv_sec > st.st_mtim.tv_sec ||
+         (st.st_ctim.tv_sec == st.st_mtim.tv_sec && st.st_ctim.tv_nsec > st.st_mtim.tv_nsec))
+        ? &st.st_ctim : &st.st_mtim;
+      e->trusted = rc == 0 && have_now && settled_before(newest, &now);
+    }
+  }
+  for (int i = 0; i < e->nlines; i++)
+    if (lc_cov_mark_exec(t, e->lines[i]) != 0) return -1;
+  *err = e->err;
+  return 0;
+}
+
+/* }====================================================== */
+
+/* {====================================================== merging */
+
 void lc_results_free(lc_results *r) {
   lc_cov_free(r->total);
   r->total = NULL;
   lc_strv_clear(&r->problems);
+  linecache_free(r->lines_);
+  r->lines_ = NULL;
+}
+
+/* Adds a spec's record of a file to the merged record. 0 or -1. */
+static int add_record(lc_cov_file *t, const lc_cov_file *f) {
+  t->loads += f->loads;
+  for (int l = 0; l <= f->maxline; l++) {
+    if (f->exec[l] && lc_cov_mark_exec(t, l)) return -1;
+    if (f->hits[l] && lc_cov_add_hits(t, l, f->hits[l])) return -1;
+  }
+  return 0;
 }
 
 int lc_results_merge(lc_results *r) {
@@ -67,23 +308,73 @@ int lc_results_merge(lc_results *r) {
       lc_cov_file *f = lc_cov_file_at(c, i);
       lc_cov_file *t = lc_cov_find(r->total, f->path);
       if (!t) continue;                    /* not in scope */
-      t->loads += f->loads;
-      for (int l = 0; l <= f->maxline; l++) {
-        if (f->exec[l] && lc_cov_mark_exec(t, l)) return -1;
-        if (f->hits[l] && lc_cov_add_hits(t, l, f->hits[l])) return -1;
-      }
+      if (add_record(t, f) != 0) return -1;
     }
   }
-  /* Never loaded: compile to learn the executable lines. */
-  for (int i = 0; i < lc_cov_nfiles(r->total); i++) {
+  /* Never loaded: the executable lines, compiled or from the cache. A new
+     cache holds only this merge's files, so files gone from the scope do
+     not pile up in it. */
+  lc_linecache *prev = r->lines_;
+  r->lines_ = calloc(1, sizeof *r->lines_);
+  if (!r->lines_) { r->lines_ = prev; return -1; }
+  int rc = 0;
+  for (int i = 0; i < lc_cov_nfiles(r->total) && rc == 0; i++) {
     lc_cov_file *t = lc_cov_file_at(r->total, i);
     if (t->loads) continue;
-    char err[512];
-    if (lc_cov_exec_from_file(t, err, sizeof err) != 0)
-      lc_strv_push(&r->problems, err);
+    const char *err;
+    if (never_loaded_lines(r->lines_, prev, t, &err) != 0 ||
+        (err && lc_strv_push(&r->problems, err) != 0))
+      rc = -1;
+  }
+  linecache_free(prev);
+  return rc;
+}
+
+/* Lists the files no spec loaded that do not compile, in the order of the
+   merged records, as lc_results_merge does. */
+static int list_problems(lc_results *r) {
+  lc_strv_clear(&r->problems);
+  for (int i = 0; i < lc_cov_nfiles(r->total); i++) {
+    lc_cov_file *t = lc_cov_file_at(r->total, i);
+    lineent *e = t->loads ? NULL : linecache_find(r->lines_, t->path);
+    if (e && e->err && lc_strv_push(&r->problems, e->err) != 0) return -1;
   }
   return 0;
 }
+
+int lc_results_update(lc_results *r, const char *const *paths, int n) {
+  if (!r->total) return -1;
+  if (!r->lines_ && !(r->lines_ = calloc(1, sizeof *r->lines_))) return -1;
+  int problems_moved = 0;
+  for (int i = 0; i < n; i++) {
+    lc_cov_file *t = lc_cov_find(r->total, paths[i]);
+    if (!t) continue;                      /* not in scope */
+    lineent *was = t->loads ? NULL : linecache_find(r->lines_, t->path);
+    if (was && was->err) problems_moved = 1;
+    /* Start the record over and add what every spec has of this file. The
+       record belongs to these results, which write it as the merge does
+       (loads, hits, exec), not to a recorder attached to a state. */
+    t->loads = 0;
+    if (t->maxline >= 0) {
+      memset(t->hits, 0, (size_t)(t->maxline + 1) * sizeof *t->hits);
+      memset(t->exec, 0, (size_t)(t->maxline + 1));
+    }
+    for (int s = 0; s < r->nspecs; s++) {
+      lc_cov_file *f = lc_cov_find(r->specs[s]->cov, t->path);
+      if (f && add_record(t, f) != 0) return -1;
+    }
+    if (!t->loads) {
+      const char *err;
+      if (never_loaded_lines(r->lines_, NULL, t, &err) != 0) return -1;
+      if (err) problems_moved = 1;
+    }
+  }
+  /* Rare (a file that does not compile stopped or started being loaded):
+     the list is rebuilt to keep the merge's order. */
+  return problems_moved ? list_problems(r) : 0;
+}
+
+/* }====================================================== */
 
 void lc_results_totals(const lc_results *r, lc_totals *t) {
   memset(t, 0, sizeof *t);

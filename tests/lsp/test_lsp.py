@@ -529,6 +529,39 @@ class Untrusted(ServerCase):
         self.assertEqual(self.client.notifications("livecov/runStarted")[-1]["reason"], "config")
 
 
+class NeverLoaded(ServerCase):
+    """Files no spec loads are published with their executable lines at zero
+    hits; the server keeps those lines between merges (lc_results.c) and
+    must notice when a file changes."""
+    extra_files = {"src/idle.lua": "local M = {}\nM.x = 1\nreturn M\n"}
+
+    def test_module_no_spec_loads_any_more(self):
+        self.save("spec/strutil_spec.lua", 'describe("strutil", function() it("is gone", function() end) end)\n')
+        cov = self.last("livecov/coverage", self.uri("src/strutil.lua"))
+        self.assertEqual((cov["covered"], cov["uncovered"]), ([], [0, 2, 3, 4, 6]))
+
+    def test_edited_on_disk_keeping_size_and_mtime(self):
+        path = os.path.join(self.root, "src/idle.lua")
+        self.assertEqual(self.last("livecov/coverage", self.uri("src/idle.lua"))["uncovered"], [0, 1, 2])
+        # Lines are trusted once the file is older than the cache's margin
+        # (2 s, for file systems with coarse clocks): wait, then merge again.
+        time.sleep(2.2)
+        self.client.request("workspace/executeCommand", {"command": "livecov.runAll"})
+        self.client.sync()
+        # Same size, same mtime, same inode: only the status-change time moves.
+        st = os.stat(path)
+        new = "local M = {}\n\n\nreturn M -- xy\n"
+        self.assertEqual(len(new), st.st_size)
+        with open(path, "w") as f:
+            f.write(new)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        self.client.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": self.uri("src/idle.lua"), "type": 2}]})
+        self.client.sync()
+        cov = self.last("livecov/coverage", self.uri("src/idle.lua"))
+        self.assertEqual((cov["covered"], cov["uncovered"]), ([], [0, 3]))
+
+
 if __name__ == "__main__":
     LIVECOV = os.path.abspath(sys.argv[1])
     unittest.main(argv=[sys.argv[0]] + sys.argv[2:], verbosity=2)
