@@ -168,6 +168,15 @@ static lc_status parse_status(const char *s) {
 
 /* host.test_end(r): r = { name, path = {...}, line, status, message, trace,
    fail_file, fail_line, ms }. Reports the result with its coverage. */
+/* No test runs until the next test_begin: an os.exit or a stop then is
+   the spec file's. */
+static void end_window(lua_State *L, run_ctx *x) {
+  free(x->running);
+  x->running = NULL;
+  lua_pushnil(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &draft_key);
+}
+
 static int h_test_end(lua_State *L) {
   run_ctx *x = ctx_of(L);
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -216,6 +225,7 @@ static int h_test_end(lua_State *L) {
   if (x->o->on_test) x->o->on_test(x->o->ud, &r);
   lua_pop(L, 1);
   free(pts);
+  end_window(L, x);
   return 0;
 }
 
@@ -228,6 +238,7 @@ static int h_test_discard(lua_State *L) {
     lc_cov_test_end(x->cov, &pts);
     free(pts);
   }
+  end_window(L, x);
   return 0;
 }
 
