@@ -463,8 +463,10 @@ int lc_engine_view(lc_engine *e, const char *path, lc_file_view *out) {
     e->vfail[nf].test = tr->name;
     nf++;
   }
-  qsort(e->vcov, (size_t)nc, sizeof *e->vcov, cmp_hits);
-  qsort(e->vunc, (size_t)nu, sizeof *e->vunc, cmp_int);
+  /* The buffers are NULL until a file with lines was viewed, and qsort
+     wants a pointer even for nothing to sort. */
+  if (nc > 1) qsort(e->vcov, (size_t)nc, sizeof *e->vcov, cmp_hits);
+  if (nu > 1) qsort(e->vunc, (size_t)nu, sizeof *e->vunc, cmp_int);
   out->covered = e->vcov; out->ncovered = nc;
   out->uncovered = e->vunc; out->nuncovered = nu;
   out->failed = e->vfail; out->nfailed = nf;
