@@ -8,6 +8,7 @@
 */
 #include "lc_cli.h"
 #include "lc_instr.h"
+#include "lc_busted.h"
 #include "lc_conf.h"
 #include "lc_pat.h"
 #include "lc_pool.h"
@@ -72,163 +73,13 @@ static const char usage[] =
 
 /* {====================================================== settings */
 
-typedef enum { K_LIST, K_CSV, K_PATH, K_STR, K_BOOL } kind;
-
-/* One of busted's options. 'given' marks a value from the command line,
-   which .busted does not override. */
-typedef struct setting {
-  const char *name;
-  kind k;
-  int given, set;
-  lc_strv list;           /* K_LIST, K_CSV */
-  char *str;              /* K_STR, K_PATH */
-  int b;                  /* K_BOOL */
-} setting;
-
-enum {
-  S_ROOT, S_PATTERN, S_XPATTERN, S_TAGS, S_XTAGS, S_FILTER, S_FILTEROUT, S_LPATH,
-  S_CPATH, S_HELPER, S_OUTPUT, S_XOUTPUT, S_RUN, S_DIRECTORY, S_CONFIG, S_COVCONFIG,
-  S_LUA, S_SEED, S_REPEAT, S_VERBOSE, S_LIST, S_COVERAGE, S_SHUFFLE_FILES,
-  S_SHUFFLE_TESTS, S_SORT_FILES, S_SORT_TESTS, S_LAZY, S_INSULATE, S_KEEPGOING,
-  S_RECURSIVE, S_SUPPRESS, S_LOADERS, S_E, S_XHELPER, S_LANG, S_DEFER, S_SOUND,
-  S_IGNORELUA, S_NSETTINGS
-};
-
-static setting settings_proto[S_NSETTINGS] = {
-  [S_ROOT] = { "ROOT", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_PATTERN] = { "pattern", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_XPATTERN] = { "exclude-pattern", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_TAGS] = { "tags", K_CSV, 0, 0, {0}, 0, 0 },
-  [S_XTAGS] = { "exclude-tags", K_CSV, 0, 0, {0}, 0, 0 },
-  [S_FILTER] = { "filter", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_FILTEROUT] = { "filter-out", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_LPATH] = { "lpath", K_PATH, 0, 0, {0}, 0, 0 },
-  [S_CPATH] = { "cpath", K_PATH, 0, 0, {0}, 0, 0 },
-  [S_HELPER] = { "helper", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_OUTPUT] = { "output", K_STR, 0, 0, {0}, 0, 0 },
-  [S_XOUTPUT] = { "Xoutput", K_CSV, 0, 0, {0}, 0, 0 },
-  [S_RUN] = { "run", K_STR, 0, 0, {0}, 0, 0 },
-  [S_DIRECTORY] = { "directory", K_STR, 0, 0, {0}, 0, 0 },
-  [S_CONFIG] = { "config-file", K_STR, 0, 0, {0}, 0, 0 },
-  [S_COVCONFIG] = { "coverage-config-file", K_STR, 0, 0, {0}, 0, 0 },
-  [S_LUA] = { "lua", K_STR, 0, 0, {0}, 0, 0 },
-  [S_SEED] = { "seed", K_STR, 0, 0, {0}, 0, 0 },
-  [S_REPEAT] = { "repeat", K_STR, 0, 0, {0}, 0, 0 },
-  [S_VERBOSE] = { "verbose", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_LIST] = { "list", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_COVERAGE] = { "coverage", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_SHUFFLE_FILES] = { "shuffle-files", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_SHUFFLE_TESTS] = { "shuffle-tests", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_SORT_FILES] = { "sort-files", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_SORT_TESTS] = { "sort-tests", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_LAZY] = { "lazy", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_INSULATE] = { "auto-insulate", K_BOOL, 0, 0, {0}, 0, 1 },
-  [S_KEEPGOING] = { "keep-going", K_BOOL, 0, 0, {0}, 0, 1 },
-  [S_RECURSIVE] = { "recursive", K_BOOL, 0, 0, {0}, 0, 1 },
-  [S_SUPPRESS] = { "suppress-pending", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_LOADERS] = { "loaders", K_CSV, 0, 0, {0}, 0, 0 },
-  [S_E] = { "e", K_LIST, 0, 0, {0}, 0, 0 },
-  [S_XHELPER] = { "Xhelper", K_CSV, 0, 0, {0}, 0, 0 },
-  [S_LANG] = { "lang", K_STR, 0, 0, {0}, 0, 0 },
-  /* accepted: only gtest prints differently when deferred; nothing is spoken */
-  [S_DEFER] = { "defer-print", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_SOUND] = { "enable-sound", K_BOOL, 0, 0, {0}, 0, 0 },
-  [S_IGNORELUA] = { "ignore-lua", K_BOOL, 0, 0, {0}, 0, 0 },
-};
-
 /* Short and alternative spellings of the command line. */
 static const struct { const char *flag; int id; } aliases[] = {
-  { "-p", S_PATTERN }, { "-t", S_TAGS }, { "-m", S_LPATH }, { "-o", S_OUTPUT },
-  { "-r", S_RUN }, { "-C", S_DIRECTORY }, { "--root", S_DIRECTORY }, { "-f", S_CONFIG },
-  { "-v", S_VERBOSE }, { "-l", S_LIST }, { "-c", S_COVERAGE }, { "-k", S_KEEPGOING },
-  { "-R", S_RECURSIVE }, { "-e", S_E }, { "-s", S_SOUND }, { "-Xoutput", S_XOUTPUT }, { "-Xhelper", S_XHELPER },
+  { "-p", LC_B_PATTERN }, { "-t", LC_B_TAGS }, { "-m", LC_B_LPATH }, { "-o", LC_B_OUTPUT },
+  { "-r", LC_B_RUN }, { "-C", LC_B_DIRECTORY }, { "--root", LC_B_DIRECTORY }, { "-f", LC_B_CONFIG },
+  { "-v", LC_B_VERBOSE }, { "-l", LC_B_LIST }, { "-c", LC_B_COVERAGE }, { "-k", LC_B_KEEPGOING },
+  { "-R", LC_B_RECURSIVE }, { "-e", LC_B_E }, { "-s", LC_B_SOUND }, { "-Xoutput", LC_B_XOUTPUT }, { "-Xhelper", LC_B_XHELPER },
 };
-
-static void settings_free(setting *s) {
-  for (int i = 0; i < S_NSETTINGS; i++) {
-    lc_strv_clear(&s[i].list);
-    free(s[i].str);
-  }
-}
-
-static int push_csv(lc_strv *v, const char *s) {
-  const char *p = s;
-  for (;;) {
-    size_t n = strcspn(p, ",");
-    if (n) {
-      char *tok = strndup(p, n);
-      if (!tok || lc_strv_push(v, tok)) { free(tok); return -1; }
-      free(tok);
-    }
-    if (!p[n]) return 0;
-    p += n + 1;
-  }
-}
-
-/* Adds a string value the way busted's option kinds combine repeats:
-   lists append, CSV lists append split items, paths join with ';',
-   plain options keep the last. */
-static int add_value(setting *s, const char *v) {
-  s->set = 1;
-  switch (s->k) {
-    case K_LIST: return lc_strv_push(&s->list, v);
-    case K_CSV: return push_csv(&s->list, v);
-    case K_PATH:
-      if (s->str) {
-        size_t n = strlen(s->str) + strlen(v) + 2;
-        char *j = malloc(n);
-        if (!j) return -1;
-        snprintf(j, n, "%s;%s", s->str, v);
-        free(s->str);
-        s->str = j;
-        return 0;
-      }
-      /* fall through */
-    case K_STR:
-      free(s->str);
-      s->str = strdup(v);
-      return s->str ? 0 : -1;
-    case K_BOOL:
-      s->b = strcmp(v, "false") != 0 && strcmp(v, "0") != 0;
-      return 0;
-  }
-  return 0;
-}
-
-/* A key of the .busted task: fills settings the command line left alone. */
-static int conf_key(void *ud, const lc_conf_value *v) {
-  setting *s = ud;
-  const char *key = v->key;
-  /* busted reads `shuffle`/`sort` only from the command line; livecov
-     also takes them from .busted, for both files and tests */
-  if (!strcmp(key, "shuffle") || !strcmp(key, "sort")) {
-    int a = key[1] == 'h' ? S_SHUFFLE_FILES : S_SORT_FILES;
-    for (int id = a; id <= a + 1; id++) {
-      if (s[id].given || v->type != LC_CONF_BOOL) continue;
-      s[id].b = v->boolean;
-      s[id].set = 1;
-    }
-    return 0;
-  }
-  for (int i = 0; i < S_NSETTINGS; i++) {
-    if (strcmp(s[i].name, key) != 0) continue;
-    if (s[i].given) return 0;
-    lc_strv_clear(&s[i].list);
-    free(s[i].str);
-    s[i].str = NULL;
-    s[i].set = 1;
-    if (v->type == LC_CONF_BOOL) {
-      if (s[i].k == K_BOOL) s[i].b = v->boolean;
-    } else if (v->type == LC_CONF_STRING) {
-      if (add_value(&s[i], v->str)) return -1;
-    } else if (v->type == LC_CONF_LIST) {
-      for (int j = 0; j < v->nlist; j++)
-        if (add_value(&s[i], v->list[j])) return -1;
-    }
-    return 0;
-  }
-  return 0;                   /* keys busted does not know are ignored, as there */
-}
 
 /* }====================================================== */
 
@@ -303,16 +154,6 @@ static char *under_root(const char *root, const char *p) {
   return s;
 }
 
-/* ROOT entry -> test_dirs form: relative, without "./" or a trailing '/'. */
-static char *root_entry(const char *p) {
-  while (p[0] == '.' && p[1] == '/') p += 2;
-  char *s = strdup(*p ? p : ".");
-  if (!s) return NULL;
-  size_t n = strlen(s);
-  while (n > 1 && s[n - 1] == '/') s[--n] = '\0';
-  return s;
-}
-
 static int write_file(const char *path, const lc_results *r, const lc_report_opts *o,
                       int (*fn)(const lc_results *, const lc_report_opts *, FILE *)) {
   FILE *f = fopen(path, "w");
@@ -356,8 +197,8 @@ static int shuffle_specs(lc_strv *v, long seed) {
 }
 
 int lc_cli_run(const char *self, int argc, char **argv) {
-  setting s[S_NSETTINGS];
-  memcpy(s, settings_proto, sizeof s);
+  lc_bsetting s[LC_B_NSETTINGS];
+  lc_busted_init(s);
   const char *lcov = NULL, *json = NULL, *cobertura = NULL;
   const char *covmode = "instrument";
   int jobs = 0;
@@ -420,7 +261,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     if (!strcmp(a, "--shuffle") || !strcmp(a, "--no-shuffle") ||
         !strcmp(a, "--sort") || !strcmp(a, "--no-sort")) {
       int on = a[2] != 'n';
-      int id = strstr(a, "shuffle") ? S_SHUFFLE_FILES : S_SORT_FILES;
+      int id = strstr(a, "shuffle") ? LC_B_SHUFFLE_FILES : LC_B_SORT_FILES;
       s[id].b = s[id + 1].b = on;
       s[id].given = s[id + 1].given = s[id].set = s[id + 1].set = 1;
       continue;
@@ -431,26 +272,26 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     if (id < 0 && a[0] == '-' && a[1] == '-') {
       const char *name = a + 2;
       if (!strncmp(name, "no-", 3)) { name += 3; negated = 1; }
-      for (int k = 0; k < S_NSETTINGS; k++)
-        if (!strcmp(settings_proto[k].name, name) && strcmp(name, "ROOT") != 0) id = k;
-      if (id >= 0 && negated && s[id].k != K_BOOL) id = -1;
+      for (int k = 0; k < LC_B_NSETTINGS; k++)
+        if (!strcmp(lc_busted_key(k), name) && strcmp(name, "ROOT") != 0) id = k;
+      if (id >= 0 && negated && s[id].k != LC_BK_BOOL) id = -1;
     }
     if (id >= 0) {
       s[id].given = 1;
-      if (s[id].k == K_BOOL) {
+      if (s[id].k == LC_BK_BOOL) {
         s[id].b = !negated;
         s[id].set = 1;
         if (inl) s[id].b = strcmp(inl, "false") != 0;
       } else {
         v = VALUE(); NEED(v);
-        if (id == S_DIRECTORY && s[id].str) {
+        if (id == LC_B_DIRECTORY && s[id].str) {
           /* -C is relative to the previous -C, as busted's */
           char *j = under_root(s[id].str, v);
           if (!j) goto oom;
           free(s[id].str);
           s[id].str = j;
           s[id].set = 1;
-        } else if (add_value(&s[id], v)) goto oom;
+        } else if (lc_busted_add(&s[id], v)) goto oom;
       }
       continue;
     }
@@ -464,7 +305,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
 #undef NEED
   /* }=== */
 
-  const char *root = s[S_DIRECTORY].str ? s[S_DIRECTORY].str : ".";
+  const char *root = s[LC_B_DIRECTORY].str ? s[LC_B_DIRECTORY].str : ".";
   if (lc_project_init(&c.proj, root, err, sizeof err) != 0) {
     fprintf(stderr, "livecov run: %s\n", err);
     goto out;
@@ -472,16 +313,16 @@ int lc_cli_run(const char *self, int argc, char **argv) {
 
   /* {=== .busted: under the command line, over the defaults */
   {
-    char *conf = s[S_CONFIG].str ? strdup(s[S_CONFIG].str) : under_root(c.proj.root, ".busted");
+    char *conf = s[LC_B_CONFIG].str ? strdup(s[LC_B_CONFIG].str) : under_root(c.proj.root, ".busted");
     if (!conf) goto oom;
-    int crc = lc_conf_busted(conf, s[S_RUN].str, conf_key, s, err, sizeof err);
-    if (crc == 1 && s[S_CONFIG].str) {
+    int crc = lc_busted_read(s, conf, s[LC_B_RUN].str, err, sizeof err);
+    if (crc == 1 && s[LC_B_CONFIG].str) {
       fprintf(stderr, "livecov run: specified config file '%s' not found\n", conf);
       free(conf);
       goto out;
     }
-    if (crc == 1 && s[S_RUN].str && *s[S_RUN].str) {
-      fprintf(stderr, "livecov run: error: Task `%s` not found, or not a table.\n", s[S_RUN].str);
+    if (crc == 1 && s[LC_B_RUN].str && *s[LC_B_RUN].str) {
+      fprintf(stderr, "livecov run: error: Task `%s` not found, or not a table.\n", s[LC_B_RUN].str);
       free(conf);
       goto out;
     }
@@ -493,66 +334,50 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     free(conf);
   }
   /* busted's defaults */
-  if (!s[S_ROOT].set && lc_strv_push(&s[S_ROOT].list, "spec")) goto oom;
-  if (!s[S_PATTERN].set && lc_strv_push(&s[S_PATTERN].list, "_spec")) goto oom;
-  if (!s[S_LPATH].set && add_value(&s[S_LPATH], "./src/?.lua;./src/?/?.lua;./src/?/init.lua")) goto oom;
-  if (!s[S_CPATH].set && add_value(&s[S_CPATH], "./csrc/?.so;./csrc/?/?.so;")) goto oom;
-  for (int i = 0; i < s[S_TAGS].list.n; i++)
-    if (lc_strv_has(&s[S_XTAGS].list, s[S_TAGS].list.v[i])) {
+  if (lc_busted_defaults(s) != 0) goto oom;
+  for (int i = 0; i < s[LC_B_TAGS].list.n; i++)
+    if (lc_strv_has(&s[LC_B_XTAGS].list, s[LC_B_TAGS].list.v[i])) {
       fprintf(stderr, "livecov run: error: Cannot use --tags and --exclude-tags for the same tags\n");
       goto out;
     }
-  if (s[S_LUA].str)
-    fprintf(stderr, "livecov: --lua %s ignored: specs run on livecov's own Lua 5.4\n", s[S_LUA].str);
-  if (s[S_REPEAT].str && atoi(s[S_REPEAT].str) > 1)
+  if (s[LC_B_LUA].str)
+    fprintf(stderr, "livecov: --lua %s ignored: specs run on livecov's own Lua 5.4\n", s[LC_B_LUA].str);
+  if (s[LC_B_REPEAT].str && atoi(s[LC_B_REPEAT].str) > 1)
     fprintf(stderr, "livecov: --repeat is not supported; running once\n");
-  if (s[S_E].list.n)
+  if (s[LC_B_E].list.n)
     fprintf(stderr, "livecov: -e is not supported; statements ignored\n");
   /* }=== */
 
   /* {=== output */
-  const char *fmt = s[S_OUTPUT].str;
+  const char *fmt = s[LC_B_OUTPUT].str;
   int tty = isatty(STDOUT_FILENO);
   if (!fmt) fmt = tty ? "utfTerminal" : "plainTerminal";
   int terminal = 0;
   if (!strcmp(fmt, "utfTerminal")) { terminal = 1; c.ro.utf = 1; c.ro.color = tty; }
   else if (!strcmp(fmt, "plainTerminal")) terminal = 1;
   else if (!strcmp(fmt, "gtest")) {
-    const lc_strv *x = &s[S_XOUTPUT].list;   /* busted: --plain wins */
+    const lc_strv *x = &s[LC_B_XOUTPUT].list;   /* busted: --plain wins */
     c.ro.color = lc_strv_has(x, "--plain") ? 0 : lc_strv_has(x, "--color") ? 1 : tty;
   } else if (strcmp(fmt, "TAP") && strcmp(fmt, "json") && strcmp(fmt, "junit")) {
     fprintf(stderr, "livecov run: unknown output format '%s' "
                     "(utfTerminal, plainTerminal, TAP, gtest, json, junit)\n", fmt);
     goto out;
   }
-  c.ro.verbose = s[S_VERBOSE].b;
-  c.ro.suppress_pending = s[S_SUPPRESS].b;
-  c.ro.defer_print = s[S_DEFER].b;
-  int list = s[S_LIST].b;
+  c.ro.verbose = s[LC_B_VERBOSE].b;
+  c.ro.suppress_pending = s[LC_B_SUPPRESS].b;
+  c.ro.defer_print = s[LC_B_DEFER].b;
+  int list = s[LC_B_LIST].b;
   c.marks = terminal && !list;
   /* }=== */
 
   /* {=== discovery */
-  lc_strv_clear(&c.proj.patterns);
-  c.proj.patterns = s[S_PATTERN].list;
-  memset(&s[S_PATTERN].list, 0, sizeof s[S_PATTERN].list);
-  c.proj.exclude_patterns = s[S_XPATTERN].list;
-  memset(&s[S_XPATTERN].list, 0, sizeof s[S_XPATTERN].list);
-  for (int i = 0; i < c.proj.patterns.n; i++) {
-    if (lc_pat_find(c.proj.patterns.v[i], "", err, sizeof err) < 0) {
-      fprintf(stderr, "livecov run: %s\n", err);
-      goto out;
-    }
-  }
-  lc_strv_clear(&c.proj.test_dirs);
-  for (int i = 0; i < s[S_ROOT].list.n; i++) {
-    char *e = root_entry(s[S_ROOT].list.v[i]);
-    if (!e || lc_strv_push(&c.proj.test_dirs, e)) { free(e); goto oom; }
-    free(e);
+  if (lc_busted_discovery(s, &c.proj, err, sizeof err) != 0) {
+    fprintf(stderr, "livecov run: %s\n", err);
+    goto out;
   }
   {
-    int lrc = s[S_COVCONFIG].str
-      ? lc_project_read_luacov_file(&c.proj, s[S_COVCONFIG].str, err, sizeof err)
+    int lrc = s[LC_B_COVCONFIG].str
+      ? lc_project_read_luacov_file(&c.proj, s[LC_B_COVCONFIG].str, err, sizeof err)
       : lc_project_read_luacov(&c.proj, err, sizeof err);
     if (lrc != 0) {
       fprintf(stderr, "livecov run: .luacov: %s\n", err);
@@ -599,7 +424,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     goto out;
   }
   if (explicit_none) lc_strv_clear(&c.proj.specs);   /* no fallback to ROOT */
-  if (!s[S_RECURSIVE].b && !paths.n) {
+  if (!s[LC_B_RECURSIVE].b && !paths.n) {
     /* only the files directly in each ROOT directory */
     for (int i = 0; i < c.proj.specs.n;) {
       const char *rel = lc_project_rel(&c.proj, c.proj.specs.v[i]);
@@ -624,10 +449,10 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   /* }=== */
 
   /* {=== order and seed */
-  long seed = s[S_SEED].str ? strtol(s[S_SEED].str, NULL, 10) : 0;
-  int shuffle_tests = s[S_SHUFFLE_TESTS].b, sort_tests = s[S_SORT_TESTS].b;
-  if ((shuffle_tests || s[S_SHUFFLE_FILES].b) && !seed) seed = pick_seed();
-  if (s[S_SHUFFLE_FILES].b && shuffle_specs(&c.proj.specs, seed) != 0) goto oom;
+  long seed = s[LC_B_SEED].str ? strtol(s[LC_B_SEED].str, NULL, 10) : 0;
+  int shuffle_tests = s[LC_B_SHUFFLE_TESTS].b, sort_tests = s[LC_B_SORT_TESTS].b;
+  if ((shuffle_tests || s[LC_B_SHUFFLE_FILES].b) && !seed) seed = pick_seed();
+  if (s[LC_B_SHUFFLE_FILES].b && shuffle_specs(&c.proj.specs, seed) != 0) goto oom;
   if (shuffle_tests && !sort_tests) c.ro.seed = seed;
   /* }=== */
 
@@ -651,26 +476,13 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   } else {
     wok |= lc_strv_push(&wargs, "--coverage-mode") | lc_strv_push(&wargs, "hook");
   }
-  if (s[S_LPATH].str && *s[S_LPATH].str)
-    wok |= lc_strv_push(&wargs, "--lpath") | lc_strv_push(&wargs, s[S_LPATH].str);
-  if (s[S_CPATH].str && *s[S_CPATH].str)
-    wok |= lc_strv_push(&wargs, "--cpath") | lc_strv_push(&wargs, s[S_CPATH].str);
-  const struct { int id; const char *flag; } lists[] = {
-    { S_HELPER, "--helper" }, { S_TAGS, "--tag" }, { S_XTAGS, "--exclude-tag" },
-    { S_FILTER, "--filter" }, { S_FILTEROUT, "--filter-out" } };
-  for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
-    for (int i = 0; i < s[lists[k].id].list.n; i++)
-      if (*s[lists[k].id].list.v[i])
-        wok |= lc_strv_push(&wargs, lists[k].flag) | lc_strv_push(&wargs, s[lists[k].id].list.v[i]);
+  wok |= lc_busted_worker_args(s, &wargs) != 0;
   if (sort_tests) wok |= lc_strv_push(&wargs, "--sort");
   else if (shuffle_tests) wok |= lc_strv_push(&wargs, "--shuffle");
   if (seed) {
     snprintf(num, sizeof num, "%ld", seed);
     wok |= lc_strv_push(&wargs, "--seed") | lc_strv_push(&wargs, num);
   }
-  if (s[S_LAZY].b) wok |= lc_strv_push(&wargs, "--lazy");
-  if (!s[S_INSULATE].b) wok |= lc_strv_push(&wargs, "--no-auto-insulate");
-  if (!s[S_KEEPGOING].b) wok |= lc_strv_push(&wargs, "--no-keep-going");
   if (list) wok |= lc_strv_push(&wargs, "--list");
   wok |= lc_strv_push(&wargs, "");
   if (wok) goto oom;
@@ -679,7 +491,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
 
   c.nres = c.proj.specs.n;
   c.cutoff = c.nres;
-  c.stop_on_error = !s[S_KEEPGOING].b;
+  c.stop_on_error = !s[LC_B_KEEPGOING].b;
   c.res = calloc((size_t)(c.nres ? c.nres : 1), sizeof *c.res);
   if (!c.res) goto oom;
   if (jobs == 0) {
@@ -738,9 +550,9 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   } else if (!strcmp(fmt, "TAP")) lc_report_tap(&res, &c.ro, stdout);
   else if (!strcmp(fmt, "json")) lc_report_busted_json(&res, &c.ro, stdout);
   else if (!strcmp(fmt, "junit")) {
-    if (s[S_XOUTPUT].list.n) {
+    if (s[LC_B_XOUTPUT].list.n) {
       /* busted opens it after changing to the project directory */
-      char *file = under_root(c.proj.root, s[S_XOUTPUT].list.v[0]);
+      char *file = under_root(c.proj.root, s[LC_B_XOUTPUT].list.v[0]);
       if (!file || write_file(file, &res, &c.ro, lc_report_junit)) rc = 2;
       free(file);
     } else lc_report_junit(&res, &c.ro, stdout);
@@ -751,7 +563,7 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   if (lcov && write_file(lcov, &res, NULL, w_lcov)) rc = 2;
   if (json && write_file(json, &res, NULL, w_json)) rc = 2;
   if (cobertura && write_file(cobertura, &res, NULL, w_cobertura)) rc = 2;
-  if (s[S_COVERAGE].b) {
+  if (s[LC_B_COVERAGE].b) {
     /* busted -c: LuaCov's statistics file, where LuaCov would write it */
     char *stats = under_root(c.proj.root, c.proj.statsfile ? c.proj.statsfile : "luacov.stats.out");
     char why[PATH_MAX + 64];
@@ -775,7 +587,7 @@ out:
   lc_project_free(&c.proj);
   lc_strv_clear(&paths);
   lc_strv_clear(&wargs);
-  settings_free(s);
+  lc_busted_free(s);
   lc_pat_shutdown();
   return rc;
 }

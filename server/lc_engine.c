@@ -11,7 +11,7 @@
 ** created or deleted, .busted, settings) re-merge and compare everything.
 */
 #include "lc_engine.h"
-#include "lc_conf.h"
+#include "lc_busted.h"
 #include "lc_instr.h"
 #include "lc_pat.h"
 #include "lc_pool.h"
@@ -56,10 +56,6 @@ typedef struct failmark {
 } failmark;
 typedef struct faillist { failmark *v; int n, cap; } faillist;
 
-typedef struct bconf {
-  char *lpath, *cpath;
-  lc_strv helpers, roots, patterns, xpatterns, tags, xtags, filter, filter_out;
-} bconf;
 
 struct lc_engine {
   uv_loop_t *loop;
@@ -110,67 +106,8 @@ struct lc_engine {
   int instr_ok;         /* lc_instr_supported said yes */
   char *tmpdir;         /* runOnType: buffers handed to workers, or NULL */
   unsigned ntmp;
-  bconf conf;           /* from .busted */
+  lc_bsetting conf[LC_B_NSETTINGS];   /* .busted's default task, as `livecov run` reads it */
 };
-
-/* busted's own default when .busted gives no lpath. */
-static const char *default_lpath = "./src/?.lua;./src/?/?.lua;./src/?/init.lua";
-
-/* What the server takes from `.busted` (its `default` task): where specs
-   are and how workers must set up their states. Command-line-only keys of
-   busted (output, verbose...) mean nothing to an editor and are ignored. */
-
-static void bconf_free(bconf *b) {
-  free(b->lpath);
-  free(b->cpath);
-  lc_strv *v[] = { &b->helpers, &b->roots, &b->patterns, &b->xpatterns, &b->tags,
-                   &b->xtags, &b->filter, &b->filter_out };
-  for (size_t i = 0; i < sizeof v / sizeof *v; i++) lc_strv_clear(v[i]);
-  memset(b, 0, sizeof *b);
-}
-
-/* Strings may be comma-separated lists in busted (tags, patterns). */
-static void push_items(lc_strv *dst, const lc_conf_value *v, int csv) {
-  int n = v->type == LC_CONF_STRING ? 1 : v->type == LC_CONF_LIST ? v->nlist : 0;
-  for (int i = 0; i < n; i++) {
-    const char *str = v->type == LC_CONF_STRING ? v->str : v->list[i];
-    if (!csv) { lc_strv_push(dst, str); continue; }
-    char *dup = strdup(str);
-    if (!dup) return;
-    char *save = NULL;
-    for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save))
-      lc_strv_push(dst, t);
-    free(dup);
-  }
-}
-
-static int bconf_key(void *ud, const lc_conf_value *v) {
-  bconf *b = ud;
-  const char *k = v->key;
-  if (!strcmp(k, "lpath") || !strcmp(k, "cpath")) {
-    lc_strv tmp = {0};
-    push_items(&tmp, v, 0);
-    char **dst = k[0] == 'l' ? &b->lpath : &b->cpath;
-    for (int i = 0; i < tmp.n; i++) {
-      size_t n = (*dst ? strlen(*dst) + 1 : 0) + strlen(tmp.v[i]) + 1;
-      char *j = malloc(n);
-      if (!j) break;
-      snprintf(j, n, "%s%s%s", *dst ? *dst : "", *dst ? ";" : "", tmp.v[i]);
-      free(*dst);
-      *dst = j;
-    }
-    lc_strv_clear(&tmp);
-  }
-  else if (!strcmp(k, "helper")) push_items(&b->helpers, v, 0);
-  else if (!strcmp(k, "ROOT")) push_items(&b->roots, v, 0);
-  else if (!strcmp(k, "pattern")) push_items(&b->patterns, v, 0);
-  else if (!strcmp(k, "exclude-pattern")) push_items(&b->xpatterns, v, 0);
-  else if (!strcmp(k, "tags")) push_items(&b->tags, v, 1);
-  else if (!strcmp(k, "exclude-tags")) push_items(&b->xtags, v, 1);
-  else if (!strcmp(k, "filter")) push_items(&b->filter, v, 0);
-  else if (!strcmp(k, "filter-out")) push_items(&b->filter_out, v, 0);
-  return 0;
-}
 
 const char *lc_reason_name(lc_reason r) {
   static const char *n[] = { "initial", "save", "change", "command", "config" };
@@ -768,11 +705,10 @@ static int build_args(lc_engine *e, lc_strv *a) {
   snprintf(num, sizeof num, "%llu", (unsigned long long)e->set.memory_mb * 1024ull * 1024ull);
   snprintf(ms, sizeof ms, "%u", e->set.timeout_ms);
   const char *fixed[] = { "--root", e->proj.root, "--mem-limit", num, "--per-test",
-                          "--timeout-ms", ms,
-                          "--lpath", e->conf.lpath ? e->conf.lpath : default_lpath };
+                          "--timeout-ms", ms };
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     if (lc_strv_push(a, fixed[i])) return -1;
-  if (e->conf.cpath && (lc_strv_push(a, "--cpath") || lc_strv_push(a, e->conf.cpath))) return -1;
+  if (lc_busted_worker_args(e->conf, a) != 0) return -1;
   int instrument = e->set.instrument;
   char why[256];
   /* The answer depends on the linked Lua alone and costs a Lua state, so a
@@ -783,13 +719,6 @@ static int build_args(lc_engine *e, lc_strv *a) {
   }
   if (lc_strv_push(a, "--coverage-mode") || lc_strv_push(a, instrument ? "instrument" : "hook"))
     return -1;
-  const struct { const char *flag; const lc_strv *v; } lists[] = {
-    { "--helper", &e->conf.helpers }, { "--tag", &e->conf.tags },
-    { "--exclude-tag", &e->conf.xtags }, { "--filter", &e->conf.filter },
-    { "--filter-out", &e->conf.filter_out } };
-  for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
-    for (int i = 0; i < lists[l].v->n; i++)
-      if (lc_strv_push(a, lists[l].flag) || lc_strv_push(a, lists[l].v->v[i])) return -1;
   if (lc_strv_push(a, "")) return -1;       /* make room for the terminator */
   free(a->v[a->n - 1]);
   a->v[--a->n] = NULL;
@@ -902,31 +831,18 @@ static void schedule(lc_engine *e, lc_reason why, int immediate) {
   }
 }
 
-/* Reads .busted into e->conf and the project's discovery rules. */
+/* Reads .busted into e->conf and the project's discovery rules, with
+   `livecov run`'s code (lc_busted): the editor runs specs as the command
+   line does. A broken file or pattern is logged; busted's defaults hold. */
 static void read_busted(lc_engine *e) {
   char path[4200], err[512];
-  bconf_free(&e->conf);
+  lc_busted_free(e->conf);
+  lc_busted_init(e->conf);
   snprintf(path, sizeof path, "%s/.busted", e->proj.root);
-  if (lc_conf_busted(path, NULL, bconf_key, &e->conf, err, sizeof err) < 0)
+  if (lc_busted_read(e->conf, path, NULL, err, sizeof err) < 0)
     logf_(e, 1, ".busted: %s", err);
-  lc_strv_clear(&e->proj.test_dirs);
-  for (int i = 0; i < e->conf.roots.n; i++) {
-    const char *r = e->conf.roots.v[i];
-    while (r[0] == '.' && r[1] == '/') r += 2;
-    char *d = strdup(r);
-    if (!d) continue;
-    size_t n = strlen(d);
-    while (n > 1 && d[n - 1] == '/') d[--n] = '\0';
-    lc_strv_push(&e->proj.test_dirs, d);
-    free(d);
-  }
-  if (!e->proj.test_dirs.n) lc_strv_push(&e->proj.test_dirs, "spec");
-  lc_strv_clear(&e->proj.patterns);
-  for (int i = 0; i < e->conf.patterns.n; i++) lc_strv_push(&e->proj.patterns, e->conf.patterns.v[i]);
-  if (!e->proj.patterns.n) lc_strv_push(&e->proj.patterns, "_spec");
-  lc_strv_clear(&e->proj.exclude_patterns);
-  for (int i = 0; i < e->conf.xpatterns.n; i++)
-    lc_strv_push(&e->proj.exclude_patterns, e->conf.xpatterns.v[i]);
+  if (lc_busted_defaults(e->conf) != 0) logf_(e, 1, "out of memory reading .busted");
+  if (lc_busted_discovery(e->conf, &e->proj, err, sizeof err) != 0) logf_(e, 1, ".busted: %s", err);
 }
 
 static int rescan(lc_engine *e) {
@@ -935,8 +851,17 @@ static int rescan(lc_engine *e) {
   lc_strv_clear(&e->proj.specs);
   lc_strv_clear(&e->proj.include);
   lc_strv_clear(&e->proj.exclude);
-  if (lc_project_read_luacov(&e->proj, err, sizeof err) != 0)
-    logf_(e, 1, ".luacov: %s", err);
+  const char *covconf = e->conf[LC_B_COVCONFIG].str;     /* .busted's coverage-config-file */
+  int lrc;
+  if (covconf) {
+    char cpath[4200];
+    if (covconf[0] == '/') snprintf(cpath, sizeof cpath, "%s", covconf);
+    else snprintf(cpath, sizeof cpath, "%s/%s", e->proj.root, covconf);
+    lrc = lc_project_read_luacov_file(&e->proj, cpath, err, sizeof err);
+  } else {
+    lrc = lc_project_read_luacov(&e->proj, err, sizeof err);
+  }
+  if (lrc != 0) logf_(e, 1, ".luacov: %s", err);
   for (int i = 0; i < e->set.include.n; i++) lc_strv_push(&e->proj.include, e->set.include.v[i]);
   for (int i = 0; i < e->set.exclude.n; i++) lc_strv_push(&e->proj.exclude, e->set.exclude.v[i]);
   int rc = 0;
@@ -979,8 +904,9 @@ void lc_engine_run_for(lc_engine *e, const char *path, lc_reason why) {
   if (e->closing) return;
   const char *b = base_name(path);
   int is_helper = 0;
-  for (int i = 0; i < e->conf.helpers.n && !is_helper; i++) {
-    const char *h = e->conf.helpers.v[i];
+  const lc_strv *helpers = &e->conf[LC_B_HELPER].list;
+  for (int i = 0; i < helpers->n && !is_helper; i++) {
+    const char *h = helpers->v[i];
     while (h[0] == '.' && h[1] == '/') h += 2;
     is_helper = !strcmp(lc_project_rel(&e->proj, path), h) || !strcmp(path, h);
   }
@@ -1032,6 +958,7 @@ lc_engine *lc_engine_new(uv_loop_t *loop, const char *self_exe, const char *root
   e->cbs = *cbs;
   e->ud = ud;
   lc_settings_default(&e->set);
+  lc_busted_init(e->conf);
   if (lc_project_init(&e->proj, root, err, errlen) != 0) { free(e); return NULL; }
   e->exe = strdup(self_exe);
   e->pool = lc_pool_new(loop, self_exe, ncores(), e->set.timeout_ms, on_job, e);
@@ -1080,7 +1007,7 @@ static void free_everything(lc_engine *e) {
   free(e->vcov); free(e->vunc); free(e->vfail);
   lc_settings_free(&e->set);
   lc_project_free(&e->proj);
-  bconf_free(&e->conf);
+  lc_busted_free(e->conf);
   if (e->tmpdir) {             /* buffers of jobs that never started */
     for (unsigned i = 1; i <= e->ntmp; i++) {
       char file[4200];

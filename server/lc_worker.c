@@ -138,12 +138,13 @@ static char **read_job(int fd, int *argc) {
   close(fd);
   int count = 1;
   for (size_t i = 0; i < n; i++) if (buf[i] == '\0') count++;
-  char **v = calloc((size_t)count + 1, sizeof *v);   /* leaked on purpose: */
-  if (!v) { free(buf); return NULL; }                /* lives as long as argv */
+  char **v = calloc((size_t)count + 1, sizeof *v);   /* freed by the caller */
+  if (!v) { free(buf); return NULL; }                /* with v[1] (buf) */
   v[0] = "__worker";
   int k = 1;
   for (size_t i = 0, start = 0; i < n; i++)
     if (buf[i] == '\0') { v[k++] = buf + start; start = i + 1; }
+  if (k == 1) free(buf);               /* no job: nothing points into it */
   *argc = k;
   return v;
 }
@@ -178,12 +179,21 @@ static int add_overlay(const char *arg) {
   return 0;
 }
 
+static int worker_main(int argc, char **argv);
+
 int lc_worker_main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "--job-fd")) {
     argv = read_job(atoi(argv[2]), &argc);
     if (!argv) { fprintf(stderr, "livecov worker: cannot read the job\n"); return 2; }
-    if (argc == 1) return 0;            /* the pool closed: no job */
+    int rc = argc == 1 ? 0 : worker_main(argc, argv);   /* argc 1: the pool closed */
+    if (argc > 1) free(argv[1]);                          /* the job's buffer */
+    free(argv);
+    return rc;
   }
+  return worker_main(argc, argv);
+}
+
+static int worker_main(int argc, char **argv) {
   lc_run_opts o;
   memset(&o, 0, sizeof o);
   strlist helpers = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};

@@ -318,6 +318,34 @@ class Malformed(unittest.TestCase):
         self.assertEqual(code, 0)
 
 
+class BustedTask(ServerCase):
+    """The server reads .busted with `livecov run`'s code: discovery, paths
+    and the keys that change how a spec runs (keep-going here)."""
+    extra_files = {
+        ".busted": 'return { default = { ROOT = { "checks" }, pattern = "_check",\n'
+                   '  lpath = "./lib/?.lua", ["keep-going"] = false } }\n',
+        "lib/flag.lua": "local M = {}\nfunction M.a() return 1 end\nfunction M.b()\n  return 2\nend\nreturn M\n",
+        "checks/flag_check.lua": 'local flag = require("flag")\n'
+                                 'describe("flag", function()\n'
+                                 '  it("fails first", function() assert.equal(2, flag.a()) end)\n'
+                                 '  it("is never run", function() flag.b() end)\n'
+                                 'end)\n',
+    }
+
+    def test_same_as_livecov_run(self):
+        out = os.path.join(os.path.dirname(self.root), "run.json")
+        subprocess.run([LIVECOV, "run", "--root", self.root, "--json", out],
+                       stdout=subprocess.DEVNULL, check=False)
+        with open(out) as f:
+            data = json.load(f)
+        self.assertEqual([t["name"] for s in data["specs"] for t in s["tests"]], ["flag fails first"])
+        fi = [x for x in data["files"] if x["path"] == "lib/flag.lua"][0]
+        cov = self.last("livecov/coverage", self.uri("lib/flag.lua"))
+        self.assertEqual(sorted(l - 1 for l, h in fi["lines"] if h == 0), cov["uncovered"])
+        self.assertEqual(sorted([l - 1, h] for l, h in fi["lines"] if h > 0), cov["covered"])
+        self.assertIn(3, cov["uncovered"])       # M.b's body: keep-going is false
+
+
 class Sandbox(ServerCase):
     extra_files = {
         "src/spin.lua": "local M = {}\nfunction M.spin()\n  local n = 0\n  while true do n = n + 1 end\nend\nreturn M\n",
