@@ -58,6 +58,8 @@ typedef struct lc_run_opts {
   const char *cpath;          /* prepended to package.cpath, or NULL */
   const char *const *helpers; /* files run before the spec, in the same state */
   int nhelpers;
+  const char *const *exec;    /* Lua statements run before the helpers (busted -e) */
+  int nexec;
   const char *const *tags;          /* run only tests with one of these tags */
   int ntags;
   const char *const *exclude_tags;  /* skip tests with any of these tags */

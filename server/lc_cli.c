@@ -42,6 +42,7 @@ static const char usage[] =
   "  -m, --lpath PATH          prepend to package.path (default: ./src/?.lua;...)\n"
   "      --cpath PATH          prepend to package.cpath (default: ./csrc/?.so;...)\n"
   "      --helper FILE         run FILE (or require a module) before each spec file\n"
+  "  -e STATEMENT              run a Lua statement before the helpers, in each spec's state\n"
   "  -o, --output FORMAT       utfTerminal, plainTerminal, TAP, gtest, json, junit\n"
   "  -Xoutput OPTION           for junit: the file to write; gtest: --color, --plain\n"
   "  -v, --[no-]verbose        tracebacks, and the output of passing tests\n"
@@ -344,8 +345,6 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     fprintf(stderr, "livecov: --lua %s ignored: specs run on livecov's own Lua 5.4\n", s[LC_B_LUA].str);
   if (s[LC_B_REPEAT].str && atoi(s[LC_B_REPEAT].str) > 1)
     fprintf(stderr, "livecov: --repeat is not supported; running once\n");
-  if (s[LC_B_E].list.n)
-    fprintf(stderr, "livecov: -e is not supported; statements ignored\n");
   /* }=== */
 
   /* {=== output */

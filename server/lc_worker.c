@@ -1,7 +1,8 @@
 /*
 ** lc_worker.c: the worker process. Arguments describe one job:
 **   __worker --root DIR --spec FILE [--lpath P] [--cpath P] [--helper F]...
-**            [--tag T]... [--exclude-tag T]... [--filter P]... [--filter-out P]...
+**            [--exec STATEMENT]... [--tag T]... [--exclude-tag T]...
+**            [--filter P]... [--filter-out P]...
 **            [--shuffle] [--seed N] [--sort] [--lazy] [--no-auto-insulate]
 **            [--no-keep-going] [--list] [--per-test] [--mem-limit BYTES]
 **            [--coverage-mode hook|instrument] [--timeout-ms N]
@@ -196,7 +197,7 @@ int lc_worker_main(int argc, char **argv) {
 static int worker_main(int argc, char **argv) {
   lc_run_opts o;
   memset(&o, 0, sizeof o);
-  strlist helpers = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};
+  strlist helpers = {0}, exec = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};
   const char *spec = NULL;
   o.mem_limit = (size_t)1 << 30;
   o.coverage_mode = LC_COVERAGE_INSTRUMENT;   /* the default, when this Lua allows it */
@@ -220,6 +221,7 @@ static int worker_main(int argc, char **argv) {
     else if (!strcmp(a, "--lpath")) o.lpath = v;
     else if (!strcmp(a, "--cpath")) o.cpath = v;
     else if (!strcmp(a, "--helper")) bad = push(&helpers, v);
+    else if (!strcmp(a, "--exec")) bad = push(&exec, v);
     else if (!strcmp(a, "--tag")) bad = push(&tags, v);
     else if (!strcmp(a, "--exclude-tag")) bad = push(&xtags, v);
     else if (!strcmp(a, "--filter")) bad = push(&filt, v);
@@ -263,6 +265,7 @@ static int worker_main(int argc, char **argv) {
   w.cov = lc_cov_new();
   if (!w.cov) { fprintf(stderr, "livecov worker: out of memory\n"); return 2; }
   o.helpers = helpers.v; o.nhelpers = helpers.n;
+  o.exec = exec.v; o.nexec = exec.n;
   o.overlays = overlays; o.noverlays = noverlays;
   o.tags = tags.v; o.ntags = tags.n;
   o.exclude_tags = xtags.v; o.nexclude_tags = xtags.n;

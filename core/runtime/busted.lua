@@ -1271,6 +1271,18 @@ end
 
 _G.arg = { [-1] = host.interpreter, [0] = chunkname }
 
+-- busted -e: statements run after the package paths are set and before the
+-- helpers, in the real globals.
+for _, stmt in ipairs(host.exec or {}) do
+  local f, lerr = load(stmt, "=(command line)")
+  local ok, err = f ~= nil, lerr
+  if f then ok, err = pcall(f) end
+  if not ok then
+    return fatal(chunkname, "failed running the -e statement (" .. stmt .. "), error: "
+                 .. memory_note(tostring(err)))
+  end
+end
+
 -- Helpers run first, in the real globals, as busted's --helper.
 for _, helper in ipairs(host.helpers) do
   local ok, err = pcall(function()
