@@ -65,7 +65,7 @@ static const char usage[] =
   "      --lcov FILE           write lcov coverage to FILE\n"
   "      --json FILE           write the JSON report (tests, per-test lines, coverage)\n"
   "      --cobertura FILE      write Cobertura XML coverage to FILE\n"
-  "  -j, --jobs N              worker processes (default: number of cores)\n"
+  "  -j, --jobs N              worker processes (default: number of cores); also -jN\n"
   "      --timeout T           time limit per spec file: ms, or with s/ms (default 10s)\n"
   "      --memory-limit MB     memory limit per spec file (default 1024)\n"
   "      --coverage-mode MODE  hook (Lua's line hook) or instrument (rewritten\n"
@@ -91,6 +91,9 @@ typedef struct cli {
   lc_specres **res;          /* indexed like proj.specs */
   int nres;
   int next_mark;             /* progress printed for specs before this one */
+  int gtest;                 /* -o gtest: print each spec file's block as it comes */
+  lc_results live;           /* the project only, for those blocks */
+  lc_gtest gcount;
   int marks;                 /* print progress marks */
   int stop_on_error;         /* busted --no-keep-going */
   int cutoff;                /* with it: specs from here on are not reported */
@@ -112,6 +115,10 @@ static void print_marks(cli *c) {
     lc_specres *r = c->res[c->next_mark++];
     if (c->marks)
       for (int t = 0; t < r->ntests; t++) fputs(lc_report_mark(&r->tests[t], &c->ro), stdout);
+    if (c->gtest) {
+      if (c->next_mark == 1) lc_report_gtest_begin(&c->ro, stdout);
+      lc_report_gtest_file(&c->live, r, &c->ro, &c->gcount, stdout);
+    }
     int fail, err;
     lc_specres_count(r, NULL, &fail, &err, NULL);
     if (c->stop_on_error && (fail || err)) {
@@ -234,8 +241,9 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     if (!strcmp(a, "--lcov")) { v = VALUE(); NEED(v); lcov = v; continue; }
     if (!strcmp(a, "--json")) { v = VALUE(); NEED(v); json = v; continue; }
     if (!strcmp(a, "--cobertura")) { v = VALUE(); NEED(v); cobertura = v; continue; }
-    if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-      v = VALUE(); NEED(v);
+    if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || (a[0] == '-' && a[1] == 'j' && a[2])) {
+      v = a[1] == 'j' && a[2] ? a + 2 : VALUE();     /* -j4 as make takes it */
+      NEED(v);
       jobs = atoi(v);
       if (jobs < 1) { fprintf(stderr, "livecov run: -j needs a positive number\n"); goto out; }
       continue;
@@ -367,6 +375,8 @@ int lc_cli_run(const char *self, int argc, char **argv) {
   c.ro.defer_print = s[LC_B_DEFER].b;
   int list = s[LC_B_LIST].b;
   c.marks = terminal && !list;
+  c.gtest = !strcmp(fmt, "gtest") && !list;
+  c.live.proj = &c.proj;
   /* }=== */
 
   /* {=== discovery */
@@ -543,7 +553,8 @@ int lc_cli_run(const char *self, int argc, char **argv) {
     fputc('\n', stdout);
     lc_report_summary(&res, stdout);
   } else if (!strcmp(fmt, "gtest")) {
-    lc_report_gtest(&res, &c.ro, stdout);
+    if (!c.next_mark) lc_report_gtest_begin(&c.ro, stdout);   /* no spec file */
+    lc_report_gtest_end(&res, &c.ro, &c.gcount, stdout);
     fputc('\n', stdout);
     lc_report_summary(&res, stdout);
   } else if (!strcmp(fmt, "TAP")) lc_report_tap(&res, &c.ro, stdout);

@@ -33,6 +33,15 @@ int lc_report_tap(const lc_results *r, const lc_report_opts *o, FILE *out);
    lines, failure details where they happened, the totals and the lists of
    skipped, failed and erring tests. */
 int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out);
+/* The same in pieces, so that `livecov run` prints each spec file's block
+   as it finishes (in order), as busted prints while it runs: the header,
+   the blocks ('r' needs only its project; 'g' counts), then the footer. */
+typedef struct lc_gtest { int tests, status[4]; } lc_gtest;
+void lc_report_gtest_begin(const lc_report_opts *o, FILE *out);
+void lc_report_gtest_file(const lc_results *r, const lc_specres *sr, const lc_report_opts *o,
+                          lc_gtest *g, FILE *out);
+int lc_report_gtest_end(const lc_results *r, const lc_report_opts *o, const lc_gtest *g,
+                        FILE *out);
 /* busted's json handler: { pendings, successes, failures, errors, duration }. */
 int lc_report_busted_json(const lc_results *r, const lc_report_opts *o, FILE *out);
 /* `livecov run --list`: "file:line: full name", one test a line. */

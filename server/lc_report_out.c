@@ -303,7 +303,7 @@ static void g_failure(const lc_testrec *t, const lc_report_opts *o, FILE *out) {
 }
 
 /* Which records busted counts, and as what. */
-typedef struct g_counts { int tests, status[4]; } g_counts;
+typedef lc_gtest g_counts;        /* tests per status (lc_report.h) */
 
 /* The status a record is counted under, or -1: a suppressed pending test
    (no result line) or a block record that is no error. */
@@ -379,9 +379,7 @@ static void g_list(const lc_results *r, const lc_report_opts *o, int st, int cou
   }
 }
 
-int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out) {
-  g_counts c;
-  memset(&c, 0, sizeof c);
+void lc_report_gtest_begin(const lc_report_opts *o, FILE *out) {
   if (o->seed) {
     /* busted colours the whole line, its newline included */
     char note[96];
@@ -392,7 +390,16 @@ int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out) {
   fputs(" Running tests from scanned files.\n", out);
   put_c(out, o, C_GREEN, "[----------]");
   fputs(" Global test environment setup.\n", out);
-  for (int s = 0; s < r->nspecs; s++) g_file(r, r->specs[s], o, &c, out);
+}
+
+void lc_report_gtest_file(const lc_results *r, const lc_specres *sr, const lc_report_opts *o,
+                          lc_gtest *g, FILE *out) {
+  g_file(r, sr, o, g, out);
+}
+
+int lc_report_gtest_end(const lc_results *r, const lc_report_opts *o, const lc_gtest *g,
+                        FILE *out) {
+  const g_counts c = *g;
   put_c(out, o, C_GREEN, "[----------]");
   fputs(" Global test environment teardown.\n", out);
   put_c(out, o, C_GREEN, "[==========]");
@@ -411,6 +418,14 @@ int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out) {
   if (fail) fprintf(out, " %d FAILED %s\n", fail, fail == 1 ? "TEST" : "TESTS");
   if (err) fprintf(out, " %d %s\n", err, err == 1 ? "ERROR" : "ERRORS");
   return ferror(out) ? -1 : 0;
+}
+
+int lc_report_gtest(const lc_results *r, const lc_report_opts *o, FILE *out) {
+  lc_gtest g;
+  memset(&g, 0, sizeof g);
+  lc_report_gtest_begin(o, out);
+  for (int s = 0; s < r->nspecs; s++) lc_report_gtest_file(r, r->specs[s], o, &g, out);
+  return lc_report_gtest_end(r, o, &g, out);
 }
 
 /* }====================================================== */
