@@ -524,6 +524,8 @@ static int run_protected(lua_State *L) {
   lua_setfield(L, -2, "helpers");
   push_list(L, o->exec, o->nexec);
   lua_setfield(L, -2, "exec");
+  push_list(L, o->helper_args, o->nhelper_args);
+  lua_setfield(L, -2, "helper_args");
   push_list(L, o->tags, o->ntags);
   lua_setfield(L, -2, "tags");
   push_list(L, o->exclude_tags, o->nexclude_tags);

@@ -60,6 +60,8 @@ typedef struct lc_run_opts {
   int nhelpers;
   const char *const *exec;    /* Lua statements run before the helpers (busted -e) */
   int nexec;
+  const char *const *helper_args;  /* the helpers' arg[1..n] (busted -Xhelper) */
+  int nhelper_args;
   const char *const *tags;          /* run only tests with one of these tags */
   int ntags;
   const char *const *exclude_tags;  /* skip tests with any of these tags */

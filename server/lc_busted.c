@@ -202,7 +202,8 @@ int lc_busted_worker_args(const lc_bsetting *s, lc_strv *a) {
   if (s[LC_B_CPATH].str && *s[LC_B_CPATH].str)
     bad |= lc_strv_push(a, "--cpath") | lc_strv_push(a, s[LC_B_CPATH].str);
   static const struct { int id; const char *flag; } lists[] = {
-    { LC_B_E, "--exec" }, { LC_B_HELPER, "--helper" }, { LC_B_TAGS, "--tag" },
+    { LC_B_E, "--exec" }, { LC_B_HELPER, "--helper" }, { LC_B_XHELPER, "--helper-arg" },
+    { LC_B_TAGS, "--tag" },
     { LC_B_XTAGS, "--exclude-tag" },
     { LC_B_FILTER, "--filter" }, { LC_B_FILTEROUT, "--filter-out" } };
   for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)

@@ -53,7 +53,8 @@ int lc_busted_defaults(lc_bsetting *s);
    0, or -1 with a message (a bad pattern, no memory). */
 int lc_busted_discovery(const lc_bsetting *s, lc_project *p, char *err, size_t errlen);
 /* Appends the worker arguments that carry the settings into each spec's
-   run: --lpath, --cpath, --exec (-e), --helper, --tag, --exclude-tag, --filter,
+   run: --lpath, --cpath, --exec (-e), --helper, --helper-arg (-Xhelper),
+   --tag, --exclude-tag, --filter,
    --filter-out, --lazy, --no-auto-insulate, --no-keep-going. 0 or -1. */
 int lc_busted_worker_args(const lc_bsetting *s, lc_strv *a);
 

@@ -42,6 +42,7 @@ static const char usage[] =
   "  -m, --lpath PATH          prepend to package.path (default: ./src/?.lua;...)\n"
   "      --cpath PATH          prepend to package.cpath (default: ./csrc/?.so;...)\n"
   "      --helper FILE         run FILE (or require a module) before each spec file\n"
+  "  -Xhelper OPTION           for the helper: its arg[1], arg[2]... (comma separated)\n"
   "  -e STATEMENT              run a Lua statement before the helpers, in each spec's state\n"
   "  -o, --output FORMAT       utfTerminal, plainTerminal, TAP, gtest, json, junit\n"
   "  -Xoutput OPTION           for junit: the file to write; gtest: --color, --plain\n"

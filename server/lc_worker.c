@@ -1,6 +1,6 @@
 /*
 ** lc_worker.c: the worker process. Arguments describe one job:
-**   __worker --root DIR --spec FILE [--lpath P] [--cpath P] [--helper F]...
+**   __worker --root DIR --spec FILE [--lpath P] [--cpath P] [--helper F]... [--helper-arg A]...
 **            [--exec STATEMENT]... [--tag T]... [--exclude-tag T]...
 **            [--filter P]... [--filter-out P]...
 **            [--shuffle] [--seed N] [--sort] [--lazy] [--no-auto-insulate]
@@ -197,7 +197,8 @@ int lc_worker_main(int argc, char **argv) {
 static int worker_main(int argc, char **argv) {
   lc_run_opts o;
   memset(&o, 0, sizeof o);
-  strlist helpers = {0}, exec = {0}, tags = {0}, xtags = {0}, filt = {0}, filtout = {0};
+  strlist helpers = {0}, hargs = {0}, exec = {0}, tags = {0}, xtags = {0}, filt = {0},
+          filtout = {0};
   const char *spec = NULL;
   o.mem_limit = (size_t)1 << 30;
   o.coverage_mode = LC_COVERAGE_INSTRUMENT;   /* the default, when this Lua allows it */
@@ -222,6 +223,7 @@ static int worker_main(int argc, char **argv) {
     else if (!strcmp(a, "--cpath")) o.cpath = v;
     else if (!strcmp(a, "--helper")) bad = push(&helpers, v);
     else if (!strcmp(a, "--exec")) bad = push(&exec, v);
+    else if (!strcmp(a, "--helper-arg")) bad = push(&hargs, v);
     else if (!strcmp(a, "--tag")) bad = push(&tags, v);
     else if (!strcmp(a, "--exclude-tag")) bad = push(&xtags, v);
     else if (!strcmp(a, "--filter")) bad = push(&filt, v);
@@ -266,6 +268,7 @@ static int worker_main(int argc, char **argv) {
   if (!w.cov) { fprintf(stderr, "livecov worker: out of memory\n"); return 2; }
   o.helpers = helpers.v; o.nhelpers = helpers.n;
   o.exec = exec.v; o.nexec = exec.n;
+  o.helper_args = hargs.v; o.nhelper_args = hargs.n;
   o.overlays = overlays; o.noverlays = noverlays;
   o.tags = tags.v; o.ntags = tags.n;
   o.exclude_tags = xtags.v; o.nexclude_tags = xtags.n;

@@ -1284,10 +1284,21 @@ for _, stmt in ipairs(host.exec or {}) do
 end
 
 -- Helpers run first, in the real globals, as busted's --helper.
+-- While a helper loads, arg holds the -Xhelper options (its non-positive
+-- entries kept), as busted's helper loader sets it.
 for _, helper in ipairs(host.helpers) do
+  local old_arg = _G.arg
   local ok, err = pcall(function()
+    local a = {}
+    for i = 0, -1000, -1 do
+      if old_arg == nil or old_arg[i] == nil then break end
+      a[i] = old_arg[i]
+    end
+    for i, v in ipairs(host.helper_args or {}) do a[i] = v end
+    _G.arg = a
     if smatch(helper, "%.lua$") then dofile(helper) else require(helper) end
   end)
+  _G.arg = old_arg
   if not ok then
     return fatal(chunkname, "failed running the specified helper (" .. helper .. "), error: "
                  .. memory_note(tostring(err)))
