@@ -12,11 +12,10 @@ local B = require "benchlib"
 local opts = B.options("bench.lua", { rounds = 3, out = here .. "/RESULTS.md" })
 local sh, median, geomean, load_avg = B.sh, B.median, B.geomean, B.loadavg
 
-local lc_bench = opts.build .. "/tests/bench/lc_bench"
-local workloads = { "numeric", "strings", "sort", "methods", "codec" }
+local lc_bench, workloads = B.runner(opts), B.workloads
 -- mode -> command prefix; the workload path is appended
 local modes = {
-  { name = "lua5.4", cmd = "lua5.4 " .. here .. "/timed.lua" },
+  { name = "lua5.4", cmd = B.lua54(here) },
   { name = "plain", cmd = lc_bench .. " plain" },
   { name = "empty", cmd = lc_bench .. " empty" },
   { name = "getinfo", cmd = lc_bench .. " getinfo" },

@@ -3,6 +3,13 @@
 -- description and the interleaved timing loop.
 local M = {}
 
+-- The CPU-bound workloads of workloads/, in report order.
+M.workloads = { "numeric", "strings", "sort", "methods", "codec" }
+
+-- The runner (lc_bench.c) of a build directory, and plain lua5.4's timer.
+function M.runner(opts) return opts.build .. "/tests/bench/lc_bench" end
+function M.lua54(here) return "lua5.4 " .. here .. "/timed.lua" end
+
 -- The common options: --build DIR [--rounds N] [--scale S] [--out FILE|-]
 -- [--callgrind]. 'defaults' gives rounds and out; exits 2 on a bad line.
 function M.options(name, defaults)

@@ -13,10 +13,9 @@ local B = require "benchlib"
 local opts = B.options("instr_bench.lua", { rounds = 5, out = here .. "/RESULTS-instrument.md" })
 local sh, median, geomean, loadavg = B.sh, B.median, B.geomean, B.loadavg
 
-local runner = opts.build .. "/tests/bench/lc_bench"
-local workloads = { "numeric", "strings", "sort", "methods", "codec" }
+local runner, workloads = B.runner(opts), B.workloads
 local modes = {
-  { name = "lua5.4", cmd = "lua5.4 " .. here .. "/timed.lua" },
+  { name = "lua5.4", cmd = B.lua54(here) },
   { name = "plain", cmd = runner .. " plain" },
   { name = "instrument", cmd = runner .. " plain-instrument" },
   { name = "hook", cmd = runner .. " plain-hook" },
