@@ -989,12 +989,7 @@ static int i_create(lua_State *L) {
 }
 
 static int i_wrap(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TFUNCTION);
-  lua_State *NL = lua_newthread(L);
-  lua_pushvalue(L, 1);
-  lua_xmove(L, NL, 1);
-  track(L);
-  inherit_mask(L, NL);
+  i_create(L);                                /* the thread, as coroutine.create */
   lua_pushcclosure(L, auxwrap, 1);
   return 1;
 }
