@@ -79,6 +79,22 @@ static void put_output(FILE *out, const char *text) {
   if (text[strlen(text) - 1] != '\n') fputc('\n', out);
 }
 
+/* busted's "file @ line" of a record: 'file' and 'line' (a test's), else
+   where it failed; prints it and 'sep' and returns 1, or 0 with no line. */
+static int put_place(const lc_results *r, const lc_testrec *t, const char *file, int line,
+                     const char *sep, const lc_report_opts *o, FILE *out) {
+  if (line <= 0 && t->fail_file && t->fail_line > 0) {
+    file = lc_project_rel(r->proj, t->fail_file);
+    line = t->fail_line;
+  }
+  if (line <= 0) return 0;
+  put_c(out, o, C_CYAN, file);
+  fputs(" @ ", out);
+  put_ci(out, o, C_CYAN, line);
+  fputs(sep, out);
+  return 1;
+}
+
 /* One entry of the details: "Failure → spec/a_spec.lua @ 4", the name,
    the message (busted's layout), then what the test printed. */
 static void describe(const lc_results *r, const lc_specres *sr, const lc_testrec *t,
@@ -106,15 +122,7 @@ static void describe(const lc_results *r, const lc_specres *sr, const lc_testrec
       line = atoi(c + 1);
     }
   }
-  if (line <= 0 && t->fail_file && t->fail_line > 0) {
-    file = lc_project_rel(r->proj, t->fail_file);
-    line = t->fail_line;
-  }
-  if (line > 0) {
-    put_c(out, o, C_CYAN, file);
-    fputs(" @ ", out);
-    put_ci(out, o, C_CYAN, line);
-    fputc('\n', out);
+  if (put_place(r, t, file, line, "\n", o, out)) {
     put_c(out, o, C_BRIGHT, t->name);
     fputc('\n', out);
     if (t->status != LC_PENDING && o->seed) fprintf(out, "Random seed: %ld\n", o->seed);
@@ -273,18 +281,7 @@ static int g_extra(const lc_specres *sr, int i) {
    error is named after busted's suite ("suite spec/a_spec.lua"). */
 static void g_name(const lc_results *r, const lc_specres *sr, const lc_testrec *t,
                    const lc_report_opts *o, FILE *out) {
-  const char *file = lc_project_rel(r->proj, sr->spec);
-  int line = t->line;
-  if (line <= 0 && t->fail_file && t->fail_line > 0) {
-    file = lc_project_rel(r->proj, t->fail_file);
-    line = t->fail_line;
-  }
-  if (line > 0) {
-    put_c(out, o, C_CYAN, file);
-    fputs(" @ ", out);
-    put_ci(out, o, C_CYAN, line);
-    fputs(": ", out);
-  }
+  put_place(r, t, lc_project_rel(r->proj, sr->spec), t->line, ": ", o, out);
   if (g_file_error(t)) {
     char buf[1024];
     snprintf(buf, sizeof buf, "suite %s", t->name);
